@@ -1,0 +1,142 @@
+"""Calls pluggy hooks from async code, one implementation at a time, with fault isolation.
+
+pluggy's own calling loop is synchronous (coroutines would come back un-awaited and
+`firstresult`/wrappers would see them), so pitchfree walks the implementations itself in
+pluggy's order (tryfirst ones first, trylast ones last, otherwise latest-registered first),
+awaits coroutines under a per-call timeout, attributes each result to its plugin and turns a
+plugin's exception or timeout into a logged, recorded fault instead of a crash.
+
+Set `PITCHFREE_TRACE_HOOKS=1` to log every call as `hook=... plugin=... elapsed_us=...`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pluggy
+
+log = logging.getLogger("pitchfree.hooks")
+
+DEFAULT_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Impl:
+    """One plugin's implementation of one hook."""
+
+    plugin: str
+    function: Callable[..., Any]
+    argnames: tuple[str, ...]
+    is_async: bool
+
+
+@dataclass(slots=True)
+class PluginFault:
+    """The last thing that went wrong in a plugin, for `/pitchfree status`."""
+
+    count: int = 0
+    last_error: str = ""
+    last_hook: str = ""
+    last_at: datetime | None = None
+
+
+class Failed(Exception):
+    """Raised by `invoke` when the implementation failed (already logged and recorded)."""
+
+
+@dataclass(slots=True)
+class HookCaller:
+    """Walks hook implementations in pluggy's order; see the module docstring."""
+
+    pm: pluggy.PluginManager
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    trace: bool = field(default_factory=lambda: os.environ.get("PITCHFREE_TRACE_HOOKS", "") not in ("", "0"))
+    faults: dict[str, PluginFault] = field(default_factory=dict)
+    _impls: dict[str, tuple[Impl, ...]] = field(default_factory=dict)
+
+    def impls(self, hook: str) -> tuple[Impl, ...]:
+        """Implementations of `hook` in calling order (cached until plugins change)."""
+        cached = self._impls.get(hook)
+        if cached is None:
+            caller = getattr(self.pm.hook, hook)
+            cached = tuple(
+                Impl(
+                    plugin=impl.plugin_name,
+                    function=impl.function,
+                    argnames=tuple(impl.argnames),
+                    is_async=inspect.iscoroutinefunction(impl.function),
+                )
+                for impl in reversed(caller.get_hookimpls())
+            )
+            self._impls[hook] = cached
+        return cached
+
+    def invalidate(self) -> None:
+        """Forget cached implementation lists (call after registering/unregistering plugins)."""
+        self._impls.clear()
+
+    async def invoke(self, hook: str, impl: Impl, kwargs: dict[str, Any], event_id: str = "") -> Any:
+        """Call one implementation; raise `Failed` after logging if it raised or timed out."""
+        start = time.perf_counter()
+        try:
+            args = [kwargs[name] for name in impl.argnames]
+            if impl.is_async:
+                async with asyncio.timeout(self.timeout_s):
+                    result = await impl.function(*args)
+            else:
+                result = impl.function(*args)
+                if inspect.isawaitable(result):  # a sync function that returned a coroutine
+                    async with asyncio.timeout(self.timeout_s):
+                        result = await result
+        except TimeoutError:
+            self.record_fault(impl.plugin, hook, f"timed out after {self.timeout_s:g}s", event_id)
+            raise Failed from None
+        except Exception as exc:  # noqa: BLE001 - isolate any plugin failure
+            self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
+            raise Failed from exc
+        finally:
+            if self.trace:
+                elapsed_us = (time.perf_counter() - start) * 1e6
+                log.info("hook=%s plugin=%s elapsed_us=%.1f event=%s", hook, impl.plugin, elapsed_us, event_id)
+        return result
+
+    async def call_all(self, hook: str, kwargs: dict[str, Any], event_id: str = "") -> list[tuple[str, Any]]:
+        """Call every implementation; return (plugin, result) pairs of those that succeeded."""
+        results = []
+        for impl in self.impls(hook):
+            try:
+                results.append((impl.plugin, await self.invoke(hook, impl, kwargs, event_id)))
+            except Failed:
+                continue
+        return results
+
+    def call_declarations(self, hook: str) -> list[tuple[str, Any]]:
+        """Call a plain (non-async) declaration hook; a failing plugin fails loudly at load."""
+        results = []
+        for impl in self.impls(hook):
+            if impl.is_async:
+                raise TypeError(f"plugin {impl.plugin}: {hook} must be a plain function, not async")
+            results.append((impl.plugin, impl.function()))
+        return results
+
+    def record_fault(
+        self, plugin: str, hook: str, error: str, event_id: str = "", exc: BaseException | None = None
+    ) -> None:
+        """Log a plugin failure and keep it for status reports."""
+        fault = self.faults.setdefault(plugin, PluginFault())
+        fault.count += 1
+        fault.last_error = error
+        fault.last_hook = hook
+        fault.last_at = datetime.now(UTC)
+        log.error(
+            "plugin %s failed in %s (event %s): %s", plugin, hook, event_id or "-", error,
+            exc_info=exc if exc is not None and log.isEnabledFor(logging.DEBUG) else None,
+        )

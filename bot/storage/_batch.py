@@ -1,0 +1,164 @@
+"""A batched writer for high-volume rows (engagement logging).
+
+`add()` is synchronous and O(1) so plugins can call it on the hot path. Rows are written in
+one transaction when `max_rows` are pending or `max_delay_ms` has passed, and on close.
+A failed flush keeps the rows (in order) and retries with backoff; nothing is dropped. If the
+database still refuses them at shutdown, they are spilled to `<db>.pending.jsonl` and written
+back on the next start. Loss window on a hard kill: rows added since the last flush
+(at most `max_rows` rows or `max_delay_ms` of traffic).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.storage._database import Database
+
+log = logging.getLogger("pitchfree.storage.batch")
+
+
+class BatchedWriter:
+    """Buffers `(sql, params)` rows and writes them in batches."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_rows: int = 1000,
+        max_delay_ms: int = 1000,
+        max_retry_delay_s: float = 30.0,
+        on_failure: Callable[[Exception, int], None] | None = None,
+    ) -> None:
+        self._db = db
+        self.max_rows = max_rows
+        self.max_delay_ms = max_delay_ms
+        self.max_retry_delay_s = max_retry_delay_s
+        self._on_failure = on_failure
+        self._pending: list[tuple[str, Sequence[Any]]] = []
+        self._flush_lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+        self._wake = asyncio.Event()
+        self._closed = False
+        self.failures = 0
+        self.rows_written = 0
+        self.last_error: str | None = None
+
+    @property
+    def pending(self) -> int:
+        """Rows waiting to be written."""
+        return len(self._pending)
+
+    def add(self, sql: str, params: Sequence[Any]) -> None:
+        """Queue one row; wakes the flusher when the batch is full."""
+        if self._closed:
+            raise RuntimeError("BatchedWriter is closed")
+        self._pending.append((sql, params))
+        if len(self._pending) >= self.max_rows:
+            self._wake.set()
+
+    def start(self) -> None:
+        """Start the background flusher (needs a running event loop)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="batched-writer")
+
+    async def _run(self) -> None:
+        delay = self.max_delay_ms / 1000
+        while not self._closed:
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            if await self.flush():
+                delay = self.max_delay_ms / 1000
+            else:
+                delay = min(max(delay * 2, 0.05), self.max_retry_delay_s)
+
+    async def flush(self) -> bool:
+        """Write everything pending now; on failure keep the rows and return False."""
+        async with self._flush_lock:
+            if not self._pending:
+                return True
+            batch, self._pending = self._pending, []
+            try:
+                async with self._db.transaction() as conn:
+                    for sql, rows in _group_consecutive(batch):
+                        await conn.executemany(sql, rows)
+            except Exception as exc:  # noqa: BLE001 - any DB failure must keep the rows
+                self._pending[:0] = batch
+                self.failures += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("batched write of %d rows failed (%s); will retry", len(batch), exc)
+                if self._on_failure is not None:
+                    self._on_failure(exc, len(self._pending))
+                return False
+            self.rows_written += len(batch)
+            return True
+
+    async def close(self, *, attempts: int = 5, spill_path: str | Path | None = None) -> None:
+        """Stop the flusher and write everything; spill to a file if the DB keeps failing."""
+        self._closed = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        delay = 0.05
+        for _ in range(attempts):
+            if await self.flush():
+                return
+            await asyncio.sleep(delay)
+            delay *= 2
+        if spill_path is None:
+            raise RuntimeError(f"{len(self._pending)} rows could not be written: {self.last_error}")
+        spill(spill_path, self._pending)
+        log.error("%d unwritten rows spilled to %s", len(self._pending), spill_path)
+        self._pending = []
+
+
+def spill(path: str | Path, rows: list[tuple[str, Sequence[Any]]]) -> None:
+    """Append rows to a JSON Lines spill file, fsynced."""
+    with open(path, "a", encoding="utf-8") as fh:
+        for sql, params in rows:
+            fh.write(json.dumps({"sql": sql, "params": list(params), "t": time.time()}) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+async def restore_spill(db: Database, path: str | Path) -> int:
+    """Write back rows spilled by a previous run, then remove the file; return the count."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+            rows.append((record["sql"], tuple(record["params"])))
+        except (ValueError, KeyError, TypeError):
+            log.warning("skipping unreadable line in %s", path)
+    async with db.transaction() as conn:
+        for sql, params in _group_consecutive(rows):
+            await conn.executemany(sql, params)
+    path.unlink()
+    log.info("restored %d spilled rows from %s", len(rows), path)
+    return len(rows)
+
+
+def _group_consecutive(rows: list[tuple[str, Sequence[Any]]]):
+    """Group consecutive rows sharing a statement, keeping the overall order."""
+    current_sql, params = None, []
+    for sql, row in rows:
+        if sql != current_sql and params:
+            yield current_sql, params
+            params = []
+        current_sql = sql
+        params.append(row)
+    if params:
+        yield current_sql, params
