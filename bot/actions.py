@@ -85,6 +85,14 @@ class React(Action):
     emoji: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TagThread(Action):
+    """Apply a forum tag (by name, e.g. "Solved") to a forum post; unknown tags are skipped."""
+
+    thread_id: int
+    tag_name: str
+
+
 @dataclass(frozen=True, slots=True)
 class AlertButton:
     """A button under a moderator alert; clicks go back to the plugin that raised the alert.
@@ -151,6 +159,7 @@ _KIND_NAMES: dict[type, str] = {
     AddRole: "add_role",
     RemoveRole: "remove_role",
     React: "react",
+    TagThread: "tag_thread",
     ModAlert: "mod_alert",
     RecordCase: "record_case",
     Audit: "audit",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,7 +21,9 @@ class PluginContext:
     """Handles for one plugin. `db`/`writer`/`cases` are None when running without storage.
 
     `services` holds optional capabilities supplied by the adapter, e.g. `invite_resolver`
-    (an async callable: invite code -> guild id or None).
+    (an async callable: invite code -> guild id or None). `collect_figures(guild_id, start, end)`
+    gathers every enabled plugin's `pitchfree_report_figures`, keyed by plugin name, so a
+    report can include other plugins' figures without importing them.
     """
 
     name: str
@@ -28,6 +32,7 @@ class PluginContext:
     writer: BatchedWriter | None = None
     cases: CaseStore | None = None
     services: dict[str, Any] = field(default_factory=dict)
+    collect_figures: Callable[[int, datetime, datetime], Awaitable[dict[str, dict]]] | None = None
     log: logging.Logger = field(init=False)
 
     def __post_init__(self) -> None:

@@ -100,7 +100,8 @@ class Engine:
         ctx = self.contexts.get(plugin)
         if ctx is None:
             ctx = self.contexts[plugin] = PluginContext(
-                plugin, self.config, self.db, self.writer, self.cases, self.services
+                plugin, self.config, self.db, self.writer, self.cases, self.services,
+                self.report_figures,
             )
         return ctx
 
