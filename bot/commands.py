@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from bot.actions import Action
 from bot.events import Member
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     """Who may run a command."""
 
     EVERYONE = "everyone"
@@ -25,7 +25,7 @@ class Permission(str, Enum):
     ADMIN = "admin"
 
 
-class CommandKind(str, Enum):
+class CommandKind(StrEnum):
     """How the command appears in Discord."""
 
     SLASH = "slash"

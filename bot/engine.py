@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 from collections import OrderedDict
@@ -138,10 +139,8 @@ class Engine:
 
     async def _call_lifecycle(self, hook: str) -> None:
         for impl in self.caller.impls(hook):
-            try:
+            with contextlib.suppress(Failed):
                 await self.caller.invoke(hook, impl, {"ctx": self.context(impl.plugin)})
-            except Failed:
-                pass
 
     # -- events --
 
@@ -230,7 +229,7 @@ class Engine:
         for action in actions:
             try:
                 result = await self.executor.execute(action)
-            except Exception as exc:  # noqa: BLE001 - executors should not raise; be safe anyway
+            except Exception as exc:
                 log.exception("executor raised on %s", action.kind)
                 result = ActionResult(action, ok=False, error=f"{type(exc).__name__}: {exc}")
             results.append(result)
@@ -252,7 +251,7 @@ class Engine:
     async def _safe_storage(self, awaitable) -> Any:
         try:
             return await awaitable
-        except Exception as exc:  # noqa: BLE001 - storage trouble must not stop moderation
+        except Exception as exc:
             log.error("storage error while recording a case: %s", exc)
             return None
 
@@ -335,11 +334,9 @@ class Engine:
         report = self.config.load()
         for guild_id in [None, *self.config.guild_ids()]:
             for impl in self.caller.impls("pitchfree_config_reloaded"):
-                try:
+                with contextlib.suppress(Failed):
                     await self.caller.invoke("pitchfree_config_reloaded", impl,
                                              {"guild_id": guild_id, "ctx": self.context(impl.plugin)})
-                except Failed:
-                    pass
         return report
 
     async def report_figures(self, guild_id: int, start: datetime, end: datetime) -> dict[str, dict]:

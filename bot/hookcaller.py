@@ -99,7 +99,7 @@ class HookCaller:
         except TimeoutError:
             self.record_fault(impl.plugin, hook, f"timed out after {self.timeout_s:g}s", event_id)
             raise Failed from None
-        except Exception as exc:  # noqa: BLE001 - isolate any plugin failure
+        except Exception as exc:
             self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
             raise Failed from exc
         finally:

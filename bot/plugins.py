@@ -73,7 +73,7 @@ def load_plugins(
                 continue
             try:
                 obj = ep.load()
-            except Exception as exc:  # noqa: BLE001 - a broken third-party plugin must not stop the bot
+            except Exception as exc:
                 log.error("plugin %s (%s) failed to load and is skipped: %s", ep.name, ep.value, exc)
                 continue
             register(pm, ep.name, obj)

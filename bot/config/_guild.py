@@ -164,8 +164,9 @@ def _build_plugin(name, model, block, report) -> PluginRules | None:
         partial = dict(override.config)
         if not isinstance(partial.pop("enabled", True), bool):
             report(ov_path + ("config", "enabled"), "Input should be a valid boolean (true or false)")
-        if base is not None:
-            _validate(model, deep_merge(block, partial), ov_path + ("config",), report)
+        # On an invalid base, check the override against the model defaults alone so that
+        # the base's own errors are not reported a second time under the override.
+        _validate(model, deep_merge(block if base is not None else {}, partial), ov_path + ("config",), report)
         overrides.append((_CompiledWhen.of(override.when), dict(override.config)))
     if base is None:
         return None
@@ -181,7 +182,7 @@ def _validate(model: type[BaseModel], data: Any, path: KeyPath, report) -> Any:
             if err["type"] == "extra_forbidden":
                 message = _unknown("key", str(loc[-1]), _fields_at(model, loc[:-1]))
             else:
-                message = err["msg"]
+                message = err["msg"].removeprefix("Value error, ")
             report(path + loc, message)
         return None
 

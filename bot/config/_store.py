@@ -110,6 +110,9 @@ class ConfigStore:
         return report
 
     def _read_default(self, report: LoadReport) -> LoadedYaml | None:
+        if self.config_dir is not None and not self.config_dir.is_dir():
+            report.problems.append(ConfigProblem(str(self.config_dir), 0, "", "config directory not found"))
+            return None
         path = self.config_dir / DEFAULT_FILE if self.config_dir else None
         if path is None or not path.exists():
             return LoadedYaml("<built-in defaults>", {}, {(): 0})

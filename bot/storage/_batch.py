@@ -11,6 +11,7 @@ back on the next start. Loss window on a hard kill: rows added since the last fl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -71,10 +72,8 @@ class BatchedWriter:
     async def _run(self) -> None:
         delay = self.max_delay_ms / 1000
         while not self._closed:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
-            except TimeoutError:
-                pass
             self._wake.clear()
             if await self.flush():
                 delay = self.max_delay_ms / 1000
@@ -91,7 +90,7 @@ class BatchedWriter:
                 async with self._db.transaction() as conn:
                     for sql, rows in _group_consecutive(batch):
                         await conn.executemany(sql, rows)
-            except Exception as exc:  # noqa: BLE001 - any DB failure must keep the rows
+            except Exception as exc:
                 self._pending[:0] = batch
                 self.failures += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,128 @@
+"""Migrations, the batched writer (flush, retry, spill) and start-up on a corrupt file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.storage import BatchedWriter, Database, Migration, StorageError, restore_spill
+
+MIGRATIONS = [
+    Migration(1, "CREATE TABLE rows (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"),
+    Migration(2, "ALTER TABLE rows ADD COLUMN n INTEGER DEFAULT 0;\nCREATE INDEX rows_v ON rows (v);"),
+]
+INSERT = "INSERT INTO rows (v) VALUES (?)"
+
+
+async def open_db(path) -> Database:
+    db = await Database.open(path)
+    await db.migrate("test", MIGRATIONS)
+    return db
+
+
+async def test_migrations_apply_once_in_order(tmp_path):
+    path = tmp_path / "a.db"
+    db = await Database.open(path)
+    assert await db.migrate("test", MIGRATIONS) == [1, 2]
+    assert await db.migrate("test", MIGRATIONS) == []
+    assert await db.schema_version("test") == 2
+    assert await db.fetchval("PRAGMA journal_mode") == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    await db.close()
+    db = await Database.open(path)
+    more = MIGRATIONS + [Migration(3, "ALTER TABLE rows ADD COLUMN w TEXT;")]
+    assert await db.migrate("test", more) == [3]
+    await db.close()
+
+
+async def test_failed_migration_rolls_back(tmp_path):
+    db = await Database.open(tmp_path / "b.db")
+    bad = [Migration(1, "CREATE TABLE ok1 (x INTEGER);\nCREATE TABLE broken (;")]
+    with pytest.raises(sqlite3.Error):
+        await db.migrate("bad", bad)
+    assert await db.schema_version("bad") == 0
+    assert await db.fetchone("SELECT name FROM sqlite_master WHERE name = 'ok1'") is None
+    with pytest.raises(StorageError, match="unique"):
+        await db.migrate("dup", [Migration(1, "SELECT 1;"), Migration(1, "SELECT 2;")])
+    await db.close()
+
+
+async def test_writer_flushes_by_size_and_time_and_on_close(tmp_path):
+    db = await open_db(tmp_path / "c.db")
+    writer = BatchedWriter(db, max_rows=10, max_delay_ms=50)
+    writer.start()
+    for i in range(25):
+        writer.add(INSERT, (f"r{i}",))
+    for _ in range(100):
+        if await db.fetchval("SELECT COUNT(*) FROM rows") >= 20:
+            break
+        await asyncio.sleep(0.01)
+    assert await db.fetchval("SELECT COUNT(*) FROM rows") >= 20
+    for i in range(25, 28):
+        writer.add(INSERT, (f"r{i}",))
+    await writer.close()
+    rows = [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")]
+    assert rows == [f"r{i}" for i in range(28)]
+    await db.close()
+
+
+class FlakyDb:
+    """Wraps a Database; its transactions fail while `failing` is set."""
+
+    def __init__(self, db):
+        self.db, self.failing, self.attempts = db, True, 0
+
+    def transaction(self):
+        self.attempts += 1
+        if self.failing:
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.transaction()
+
+
+async def test_failed_flush_is_retried_not_dropped(tmp_path):
+    db = await open_db(tmp_path / "d.db")
+    flaky = FlakyDb(db)
+    failures = []
+    writer = BatchedWriter(flaky, max_rows=1000, max_delay_ms=10, on_failure=lambda e, n: failures.append(n))
+    writer.start()
+    for i in range(5):
+        writer.add(INSERT, (f"x{i}",))
+    for _ in range(200):
+        if flaky.attempts >= 3:
+            break
+        await asyncio.sleep(0.01)
+    assert writer.failures >= 2 and writer.pending == 5 and failures[0] == 5
+    flaky.failing = False
+    await writer.close()
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")] == [f"x{i}" for i in range(5)]
+    await db.close()
+
+
+async def test_unwritable_rows_spill_and_come_back(tmp_path):
+    db = await open_db(tmp_path / "e.db")
+    flaky = FlakyDb(db)
+    writer = BatchedWriter(flaky, max_rows=1000, max_delay_ms=10)
+    for i in range(3):
+        writer.add(INSERT, (f"s{i}",))
+    spill = tmp_path / "e.db.pending.jsonl"
+    await writer.close(attempts=2, spill_path=spill)
+    assert spill.exists() and await db.fetchval("SELECT COUNT(*) FROM rows") == 0
+    assert await restore_spill(db, spill) == 3
+    assert not spill.exists()
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")] == ["s0", "s1", "s2"]
+    await db.close()
+
+
+async def test_corrupt_file_fails_with_hint(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StorageError) as info:
+        await Database.open(path)
+    assert "corrupt" in str(info.value) and ".recover" in str(info.value)
+
+
+async def test_missing_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(StorageError, match="does not exist"):
+        await Database.open(tmp_path / "nope" / "x.db")
