@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -14,7 +16,7 @@ import pluggy
 from pydantic import BaseModel
 
 from bot import events as ev
-from bot.actions import Action, RecordCase
+from bot.actions import Action, ModAlert, RecordCase
 from bot.commands import ButtonClick, CommandSpec, Invocation, Permission, Response
 from bot.config import ConfigStore, LoadReport
 from bot.context import PluginContext
@@ -34,6 +36,7 @@ HOOK_FOR_EVENT: dict[type, str] = {
     ev.MemberLeft: "pitchfree_member_leave",
 }
 
+STORAGE_ALERT_INTERVAL_S = 600
 _SEEN_LIMIT = 50_000  # recent event ids remembered to drop gateway replays
 
 
@@ -80,7 +83,10 @@ class Engine:
         self.executor = executor
         self.db = db
         self.caller = HookCaller(pm, timeout_s=hook_timeout_s)
-        self.writer = BatchedWriter(db, max_rows=writer_max_rows, max_delay_ms=writer_max_delay_ms) if db else None
+        self.writer = BatchedWriter(
+            db, max_rows=writer_max_rows, max_delay_ms=writer_max_delay_ms, on_failure=self._storage_trouble
+        ) if db else None
+        self._last_storage_alert: float = float("-inf")
         self.cases = CaseStore(db) if db else None
         self.services: dict[str, Any] = {}
         self.contexts: dict[str, PluginContext] = {}
@@ -89,6 +95,7 @@ class Engine:
         self.duplicates_dropped = 0
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._commands: list[tuple[str, CommandSpec]] | None = None
+        self._background: set[asyncio.Task] = set()
 
     # -- lifecycle --
 
@@ -254,6 +261,25 @@ class Engine:
         except Exception as exc:
             log.error("storage error while recording a case: %s", exc)
             return None
+
+    def _storage_trouble(self, exc: Exception, pending: int) -> None:
+        """The batched writer failed: alert moderators (at most every 10 minutes) and carry on."""
+        now = time.monotonic()
+        if now - self._last_storage_alert < STORAGE_ALERT_INTERVAL_S:
+            return
+        self._last_storage_alert = now
+        alerts = [
+            ModAlert(plugin="core", reason="storage failure", guild_id=guild_id,
+                     title="pitchfree cannot write to its database",
+                     reasons=(f"{type(exc).__name__}: {exc}",
+                              f"{pending} rows are held in memory and retried; moderation continues."))
+            for guild_id in self.config.guild_ids()
+            if self.config.guild(guild_id).core.mod_log_channel is not None
+        ]
+        if alerts:
+            task = asyncio.get_running_loop().create_task(self.execute(alerts))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     # -- commands and buttons --
 

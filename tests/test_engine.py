@@ -202,3 +202,31 @@ async def test_button_click_routes_to_owner_and_needs_moderator():
         assert clicks == [("confirm", "k1")]
         missing = await h.click("other", "confirm", "k1", h.member(2, roles=[50]))
         assert "not loaded" in missing.text
+
+
+async def test_storage_failure_alerts_moderators_and_moderation_continues():
+    import sqlite3
+
+    from bot.actions import ModAlert
+
+    class Broken:
+        def transaction(self):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    async with await Harness.create(plugins={"deleter": Deleter()},
+                                    guild_config={"mod_log_channel": 77}) as h:
+        real_db = h.engine.writer._db
+        h.engine.writer._db = Broken()
+        h.engine.writer.add("INSERT INTO cases (x) VALUES (?)", (1,))
+        assert await h.engine.writer.flush() is False
+        assert await h.engine.writer.flush() is False
+        for _ in range(50):
+            if h.executor.of_type(ModAlert):
+                break
+            await asyncio.sleep(0.01)
+        alerts = h.executor.of_type(ModAlert)
+        assert len(alerts) == 1 and "disk I/O error" in alerts[0].reasons[0]
+        assert h.engine.writer.pending == 1
+        assert [a.kind for a in await h.send("spam", author=h.member(1))] == ["delete_message"]
+        h.engine.writer._db = real_db
+        h.engine.writer._pending.clear()

@@ -1,0 +1,64 @@
+"""pitchfree's own cost per message: parsed discord.Message -> neutral event -> plugins -> actions."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import discord
+
+from bot.app import SHIPPED_CONFIG_DIR, build_engine
+from bot.discord_adapter._convert import created
+from bot.executor import RecordingExecutor
+
+
+@dataclass(slots=True)
+class PipelineResult:
+    """Per-message seconds, per-plugin seconds, and throughput including the writer's flushes."""
+
+    per_message: list[float]
+    per_plugin: dict[str, list[float]] = field(default_factory=dict)
+    total_s: float = 0.0
+    flush_s: float = 0.0
+    actions: int = 0
+    rows_written: int = 0
+
+
+async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500) -> PipelineResult:
+    """Run every message through the engine with all built-in plugins and a file database."""
+    with tempfile.TemporaryDirectory(prefix="pitchfree-bench-") as tmp:
+        executor = RecordingExecutor()
+        engine, report = await build_engine(
+            executor, config_dir=SHIPPED_CONFIG_DIR, db_path=str(Path(tmp) / "bench.db"),
+            entry_points=False, writer_max_rows=1000, writer_max_delay_ms=1000,
+        )
+        if not report.ok:
+            raise SystemExit("shipped config is invalid:\n" + "\n".join(report.lines()))
+        if per_plugin:
+            engine.caller.timings = {}
+        dispatch = engine.dispatch
+        clock = time.perf_counter
+        times = []
+        begin = clock()
+        for i, msg in enumerate(messages):
+            start = clock()
+            event = created(msg)
+            if event is not None:
+                await dispatch(event)
+            elapsed = clock() - start
+            if i >= warmup:
+                times.append(elapsed)
+        flush_start = clock()
+        await engine.writer.flush()
+        end = clock()
+        result = PipelineResult(times, total_s=end - begin, flush_s=end - flush_start,
+                                actions=len(executor.actions))
+        if per_plugin:
+            for key, values in engine.caller.timings.items():
+                if key.startswith("pitchfree_message:"):
+                    result.per_plugin[key.split(":", 1)[1]] = values[warmup:]
+        result.rows_written = engine.writer.rows_written
+        await engine.stop()
+        return result

@@ -1,0 +1,107 @@
+"""Replay stage: a generated DiscordChatExporter export, replayed in a child process.
+
+Measures throughput and the child's peak RSS (which must not grow with the export's size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench._corpus import ANSWERS, CHAT, LINKS, PROMO, QUESTIONS, START, THANKS
+
+CHANNELS = 4
+
+
+def _user(uid: int) -> dict:
+    return {"id": str(uid), "name": f"user{uid}", "discriminator": "0000", "nickname": f"User {uid}",
+            "color": None, "isBot": False, "roles": [], "avatarUrl": ""}
+
+
+def write_export(directory: Path, messages: int, seed: int = 1) -> None:
+    """Write `messages` messages over CHANNELS files, streamed (never all in memory)."""
+    rng = random.Random(seed)
+    files = []
+    for c in range(CHANNELS):
+        fh = open(directory / f"channel-{c}.json", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        header = {"guild": {"id": "700", "name": "Bench", "iconUrl": ""},
+                  "channel": {"id": str(800 + c), "type": "GuildTextChat", "categoryId": None,
+                              "category": "Text", "name": f"channel-{c}", "topic": None}}
+        fh.write(json.dumps(header)[:-1] + ', "messages": [\n')
+        files.append([fh, 0])
+    now = START
+    for i in range(messages):
+        now += timedelta(seconds=rng.expovariate(1 / 2))
+        c = rng.randrange(CHANNELS)
+        uid = 1000 + rng.randrange(500)
+        roll = rng.random()
+        text = (rng.choice(CHAT) if roll < 0.6 else rng.choice(QUESTIONS) if roll < 0.72
+                else rng.choice(ANSWERS) if roll < 0.84 else rng.choice(THANKS).format(m="@User 1001")
+                if roll < 0.9 else rng.choice(LINKS) if roll < 0.96 else rng.choice(PROMO))
+        record = {"id": str(10_000_000 + i), "type": "Default", "timestamp": now.isoformat(),
+                  "timestampEdited": None, "isPinned": False, "content": text, "author": _user(uid),
+                  "attachments": [], "embeds": [], "reactions": [], "mentions": []}
+        fh, count = files[c]
+        fh.write((",\n" if count else "") + json.dumps(record))
+        files[c][1] += 1
+    for fh, count in files:
+        fh.write(f'\n], "messageCount": {count}}}\n')
+        fh.close()
+
+
+def replay_child(export: Path, workdir: Path) -> tuple[float, float, str]:
+    """Run `pitchfree replay` in a child process; (wall seconds, peak RSS MB, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "replay", str(export), "--json", str(workdir / "out.jsonl"),
+         "--db", str(workdir / "replay.db")],
+        capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, check=False,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"replay failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak_kb, before) / 1024, proc.stdout
+
+
+def _engine_seconds(workdir: Path) -> float | None:
+    """Seconds the replay spent after parsing, from its final JSON Lines report record."""
+    last = None
+    with open(workdir / "out.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            last = line
+    stats = json.loads(last).get("stats", {}) if last else {}
+    return stats.get("engine_s")
+
+
+async def run(args: argparse.Namespace) -> dict[str, float]:
+    """Print and return replay throughput and peak RSS."""
+    n = args.replay_messages or (50_000 if args.quick else 1_000_000)
+    with tempfile.TemporaryDirectory(prefix="pitchfree-replay-") as tmp:
+        workdir = Path(tmp)
+        export = workdir / "export"
+        export.mkdir()
+        start = time.perf_counter()
+        write_export(export, n)
+        size_mb = sum(p.stat().st_size for p in export.iterdir()) / 2**20
+        print(f"\nreplay: generated {n:,} messages ({size_mb:.0f} MB) in {time.perf_counter() - start:.1f} s")
+        wall, peak_mb, _ = replay_child(export, workdir)
+        engine_s = _engine_seconds(workdir)
+    figures = {"replay_wall_msgs_per_s": n / wall, "peak_rss_mb": peak_mb}
+    line = f"replay: {n:,} messages in {wall:.1f} s wall ({n / wall:,.0f} msg/s end to end)"
+    if engine_s:
+        figures["replay_msgs_per_s"] = n / engine_s
+        line += f"; after parsing {n / engine_s:,.0f} msg/s (target >= 20,000)"
+    print(line)
+    print(f"replay: peak RSS {peak_mb:.0f} MB (target < 300 MB, flat in export size)")
+    return figures

@@ -1,0 +1,114 @@
+"""`python -m bench`: pitchfree's cost per message against discord.py's, storage, replay, memory.
+
+Everything is measured in one run on one seeded corpus; figures are medians (and p99) because
+this machine is noisy. The last line is machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import pstats
+import statistics
+import sys
+import time
+
+from bench._corpus import make_corpus
+from bench._floor import measure_floor, raw_frames
+from bench._pipeline import run_pipeline
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:8.1f}"
+
+
+async def _main(args: argparse.Namespace) -> dict[str, float]:
+    n = args.messages or (6_000 if args.quick else 40_000)
+    corpus = make_corpus(n, seed=args.seed)
+    frames = raw_frames(corpus)
+    gc.collect()
+    floor_times, parsed = measure_floor(corpus, frames)
+    floor_times = floor_times[500:]
+    result = await run_pipeline(parsed, per_plugin=True)
+    figures: dict[str, float] = {}
+    floor_med = statistics.median(floor_times)
+    pipe_med = statistics.median(result.per_message)
+    figures["floor_median_us"] = floor_med * 1e6
+    figures["pipeline_median_us"] = pipe_med * 1e6
+    figures["p99_us"] = _pct(result.per_message, 0.99) * 1e6
+    figures["ratio"] = pipe_med / floor_med
+    figures["pipeline_msgs_per_s"] = len(parsed) / result.total_s
+
+    print(f"corpus: {n} messages, seed {args.seed}; medians after 500 warm-up messages\n")
+    print(f"{'stage':44} {'median µs':>9} {'p99 µs':>8}")
+    print(f"{'discord.py floor (JSON decode + parse)':44} {_us(floor_med)} {_us(_pct(floor_times, 0.99))}")
+    print(f"{'pitchfree pipeline (event -> actions)':44} {_us(pipe_med)} {_us(_pct(result.per_message, 0.99))}")
+    for plugin, times in sorted(result.per_plugin.items()):
+        med = statistics.median(times)
+        figures[f"plugin_{plugin}_median_us"] = med * 1e6
+        print(f"{'  plugin ' + plugin:44} {_us(med)} {_us(_pct(times, 0.99))}")
+    print(f"\nratio pipeline/floor: {figures['ratio']:.2f} (target <= 0.50)")
+    print(f"pipeline throughput incl. batched writes: {figures['pipeline_msgs_per_s']:,.0f} msg/s "
+          f"({result.rows_written} rows written, final flush {result.flush_s * 1e3:.1f} ms, "
+          f"{result.actions} actions)")
+
+    for extra in _extras(args):
+        figures.update(await extra(args))
+    return figures
+
+
+def _extras(args: argparse.Namespace):
+    """Storage and replay stages, when their modules are present."""
+    from bench import _replay, _storage
+
+    yield _storage.run
+    if not args.skip_replay:
+        yield _replay.run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table and the machine-readable line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes; finishes in under a minute")
+    parser.add_argument("--messages", type=int, help="corpus size for the per-message stages")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of the pipeline stage here "
+                        "(and print the top functions)")
+    parser.add_argument("--skip-replay", action="store_true", help="skip the replay/memory stage")
+    parser.add_argument("--replay-messages", type=int, help="messages in the generated replay export")
+    parser.add_argument("--report-rows", type=int, help="logged messages for the report query")
+    args = parser.parse_args(argv)
+    if args.profile:
+        return _profile(args)
+    start = time.perf_counter()
+    figures = asyncio.run(_main(args))
+    keys = ["ratio", "pipeline_median_us", "p99_us", "floor_median_us", "pipeline_msgs_per_s",
+            "writes_per_s", "report_s", "replay_msgs_per_s", "peak_rss_mb"]
+    line = " ".join(f"{k.replace('p99_us', 'p99_us')}={figures[k]:.2f}" for k in keys if k in figures)
+    print(f"\n(total {time.perf_counter() - start:.0f} s)")
+    print(line)
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    n = args.messages or 20_000
+    corpus = make_corpus(n, seed=args.seed)
+    _, parsed = measure_floor(corpus, raw_frames(corpus))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    asyncio.run(run_pipeline(parsed, per_plugin=False))
+    profiler.disable()
+    profiler.dump_stats(args.profile)
+    pstats.Stats(args.profile, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
