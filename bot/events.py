@@ -136,7 +136,7 @@ class ReactionAdded:
     @property
     def event_id(self) -> str:
         """A stable id, used for idempotency and in logs."""
-        return f"reaction+:{self.message_id}:{self.user_id}:{self.emoji}"
+        return f"reaction+:{self.message_id}:{self.user_id}:{self.emoji}:{self.at.timestamp():.3f}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,9 @@ log = logging.getLogger("pitchfree.plugins")
 ENTRY_POINT_GROUP = "pitchfree.plugins"
 
 # Built-in plugins, as "module:Class" (a class is instantiated once per engine) or "module".
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.helpful_answers:HelpfulAnswers",
+)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 

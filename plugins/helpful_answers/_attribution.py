@@ -1,0 +1,157 @@
+"""Recent conversation state in memory (bounded) and who-helped-whom decisions.
+
+`observe` runs for every message, so it only appends small tuples; the searches run only when
+someone says thanks, reacts with the mark emoji or marks a message.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.events import Message
+
+CHANNEL_DEPTH = 300  # recent messages kept per channel
+MAX_CHANNELS = 5000  # channels and threads remembered per community
+MAX_MEMBERS = 500_000
+
+
+@dataclass(slots=True, eq=False)
+class Seen:
+    """What attribution needs to remember about one message (read-only; not frozen for speed)."""
+
+    message_id: int
+    channel_id: int
+    author_id: int
+    at: datetime
+    reply_to_author_id: int | None
+    mention_ids: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class MemberStats:
+    """Messages seen from a member since start-up, when they joined and whether they are a bot."""
+
+    messages: int = 0
+    joined_ts: float | None = None
+    is_bot: bool = False
+
+
+class Conversations:
+    """One community's recent messages, threads and member activity."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.messages: dict[int, Seen] = {}
+        self.channels: dict[int, deque[Seen]] = {}
+        self.threads: dict[int, tuple[int, bool]] = {}  # thread id -> (owner id, is forum post)
+        self.members: dict[int, MemberStats] = {}
+
+    def observe(self, message: Message) -> Seen:
+        """Remember a new message (hot path: appends only, bounded)."""
+        author = message.author
+        stats = self.members.get(author.id)
+        if stats is None:
+            if len(self.members) >= MAX_MEMBERS:
+                del self.members[next(iter(self.members))]
+            joined = author.joined_at.timestamp() if author.joined_at is not None else None
+            stats = self.members[author.id] = MemberStats(0, joined, author.is_bot)
+        stats.messages += 1
+        seen = Seen(message.message_id, message.channel_id, author.id, message.created_at,
+                    message.reply_to_author_id, message.mention_ids)
+        messages = self.messages
+        messages[seen.message_id] = seen
+        if len(messages) > self.limit:
+            del messages[next(iter(messages))]
+        channel = self.channels.get(seen.channel_id)
+        if channel is None:
+            if len(self.channels) >= MAX_CHANNELS:
+                del self.channels[next(iter(self.channels))]
+            channel = self.channels[seen.channel_id] = deque(maxlen=CHANNEL_DEPTH)
+        if message.thread_owner_id is not None and seen.channel_id not in self.threads:
+            if len(self.threads) >= MAX_CHANNELS:
+                del self.threads[next(iter(self.threads))]
+            self.threads[seen.channel_id] = (message.thread_owner_id, message.is_forum_post)
+        channel.append(seen)
+        return seen
+
+    def forget(self, message_id: int) -> None:
+        """Drop a deleted message so it is never credited as an answer."""
+        seen = self.messages.pop(message_id, None)
+        if seen is not None:
+            channel = self.channels.get(seen.channel_id)
+            if channel is not None and seen in channel:
+                channel.remove(seen)
+
+    def is_bot(self, user_id: int) -> bool:
+        """Whether a member is known to be a bot."""
+        stats = self.members.get(user_id)
+        return stats is not None and stats.is_bot
+
+    def thread_owner(self, channel_id: int) -> int | None:
+        """The owner of a thread or forum post, when known."""
+        info = self.threads.get(channel_id)
+        return info[0] if info else None
+
+    def is_forum_post(self, channel_id: int) -> bool:
+        """Whether a channel is a forum post we have seen."""
+        info = self.threads.get(channel_id)
+        return bool(info and info[1])
+
+    def helpers_for(self, asker: int, channel_id: int, at: datetime, window_s: float, limit: int,
+                    before_message: int | None = None) -> list[int]:
+        """Members who answered `asker` in this channel within the window, most recent first.
+
+        Direct answers (a reply to or a mention of the asker) count in any channel. Otherwise,
+        in a thread the asker opened every other participant is answering them; elsewhere a
+        plain message only counts when exactly one other member spoke since the asker's first
+        message in the window, so interleaved conversations in busy channels are never confused.
+        """
+        channel = self.channels.get(channel_id)
+        if not channel:
+            return []
+        owns_thread = self.thread_owner(channel_id) == asker
+        recent: list[Seen] = []
+        asked_at: datetime | None = None
+        for seen in reversed(channel):
+            if (at - seen.at).total_seconds() > window_s:
+                break
+            if seen.message_id == before_message:
+                continue
+            if seen.author_id == asker:
+                asked_at = seen.at
+            else:
+                recent.append(seen)
+        if asked_at is None and not owns_thread:
+            return []
+        after = [s for s in recent if (asked_at is None or s.at >= asked_at) and not self.is_bot(s.author_id)]
+        direct = [s.author_id for s in after if s.reply_to_author_id == asker or asker in s.mention_ids]
+        if direct:
+            return _unique(direct, limit)
+        loose = [s.author_id for s in after if s.reply_to_author_id is None and not s.mention_ids]
+        if owns_thread:
+            return _unique(loose, limit)
+        others = {s.author_id for s in after}
+        return _unique(loose, 1) if len(others) == 1 else []
+
+    def answered(self, asker: int, seen: Seen, window_s: float) -> bool:
+        """Whether the message `seen` answers `asker` (so the asker's mark reaction counts)."""
+        if seen.author_id == asker:
+            return False
+        if seen.reply_to_author_id == asker or asker in seen.mention_ids:
+            return True
+        if self.thread_owner(seen.channel_id) == asker:
+            return True
+        channel = self.channels.get(seen.channel_id, ())
+        return any(s.author_id == asker and 0 <= (seen.at - s.at).total_seconds() <= window_s for s in channel)
+
+
+def _unique(ids: list[int], limit: int) -> list[int]:
+    out: list[int] = []
+    for i in ids:
+        if i not in out:
+            out.append(i)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,213 @@
+"""The reputation ledger: one row per credit with its provenance; totals are always queries.
+
+A row is `active` (counts), `flagged` (held for moderators: suspected credit ring) or
+`reversed` (its thanks message was deleted or its reaction removed). The unique index on
+(guild, message, giver, receiver, kind) makes crediting idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage import Database, Migration
+
+MIGRATIONS = [
+    Migration(
+        1,
+        """
+        CREATE TABLE helpful_credits (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL,
+            giver_id INTEGER NOT NULL,
+            receiver_id INTEGER NOT NULL,
+            message_id INTEGER,
+            channel_id INTEGER,
+            kind TEXT NOT NULL,
+            points INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            ts REAL NOT NULL,
+            created_at TEXT NOT NULL,
+            reason TEXT,
+            flag_key TEXT,
+            reversed_at TEXT
+        );
+        CREATE UNIQUE INDEX helpful_credits_once
+            ON helpful_credits (guild_id, message_id, giver_id, receiver_id, kind);
+        CREATE INDEX helpful_credits_receiver ON helpful_credits (guild_id, receiver_id, ts);
+        CREATE INDEX helpful_credits_giver ON helpful_credits (guild_id, giver_id, ts);
+        CREATE INDEX helpful_credits_time ON helpful_credits (guild_id, ts);
+        CREATE TABLE helpful_state (
+            guild_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (guild_id, key)
+        );
+        """,
+        "reputation ledger",
+    )
+]
+
+KINDS = ("thanks", "reaction", "mark", "solution", "moderator")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One ledger row."""
+
+    id: int
+    giver_id: int
+    receiver_id: int
+    message_id: int | None
+    channel_id: int | None
+    kind: str
+    points: int
+    status: str
+    ts: float
+    reason: str | None
+
+
+_COLS = "id, giver_id, receiver_id, message_id, channel_id, kind, points, status, ts, reason"
+
+
+class Ledger:
+    """Queries and writes on the ledger tables (all SQL of this plugin lives here)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, guild_id: int, giver_id: int, receiver_id: int, message_id: int | None,
+                  channel_id: int | None, kind: str, points: int, at: datetime, *, status: str = "active",
+                  reason: str | None = None, flag_key: str | None = None) -> bool:
+        """Insert a credit; False when the same credit exists (a reversed one is revived)."""
+        if message_id is not None:
+            existing = await self.db.fetchone(
+                "SELECT id, status FROM helpful_credits WHERE guild_id = ? AND message_id = ? AND giver_id = ? "
+                "AND receiver_id = ? AND kind = ?", (guild_id, message_id, giver_id, receiver_id, kind))
+            if existing is not None:
+                if existing[1] != "reversed":
+                    return False
+                await self.db.execute(
+                    "UPDATE helpful_credits SET status = ?, ts = ?, created_at = ?, points = ?, flag_key = ?, "
+                    "reversed_at = NULL WHERE id = ?",
+                    (status, at.timestamp(), at.isoformat(), points, flag_key, existing[0]))
+                return True
+        await self.db.execute(
+            "INSERT INTO helpful_credits (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, "
+            "status, ts, created_at, reason, flag_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, status, at.timestamp(),
+             at.isoformat(), reason, flag_key))
+        return True
+
+    async def reverse(self, guild_id: int, message_id: int, at: datetime, *, giver_id: int | None = None,
+                      kind: str | None = None) -> list[Credit]:
+        """Reverse the live credits of a message (optionally one giver's of one kind); return them."""
+        sql = (f"SELECT {_COLS} FROM helpful_credits WHERE guild_id = ? AND message_id = ? "
+               "AND status != 'reversed' AND kind != 'moderator'")
+        params: list = [guild_id, message_id]
+        if giver_id is not None:
+            sql += " AND giver_id = ?"
+            params.append(giver_id)
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        rows = [Credit(*r) for r in await self.db.fetchall(sql, params)]
+        for row in rows:
+            await self.db.execute("UPDATE helpful_credits SET status = 'reversed', reversed_at = ? WHERE id = ?",
+                                  (at.isoformat(), row.id))
+        return rows
+
+    async def points(self, guild_id: int, user_id: int, since: float | None = None,
+                     until: float | None = None) -> int:
+        """A member's active points, optionally within [since, until]."""
+        sql = "SELECT COALESCE(SUM(points), 0) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? " \
+              "AND status = 'active'"
+        params: list = [guild_id, user_id]
+        if since is not None:
+            sql += " AND ts > ?"
+            params.append(since)
+        if until is not None:
+            sql += " AND ts <= ?"
+            params.append(until)
+        return int(await self.db.fetchval(sql, params, 0))
+
+    async def last_pair_credit(self, guild_id: int, a: int, b: int) -> float | None:
+        """When `a` and `b` last credited each other (either way), counting held credits."""
+        return await self.db.fetchval(
+            "SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
+            "AND kind != 'moderator' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))",
+            (guild_id, a, b, b, a))
+
+    async def count_since(self, guild_id: int, column: str, user_id: int, since: float) -> int:
+        """Credits given (`giver_id`) or received (`receiver_id`) since `since`, moderator ones excluded."""
+        if column not in ("giver_id", "receiver_id"):
+            raise ValueError(column)
+        return int(await self.db.fetchval(
+            f"SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND {column} = ? AND ts > ? "
+            "AND status != 'reversed' AND kind != 'moderator'", (guild_id, user_id, since), 0))
+
+    async def edges_touching(self, guild_id: int, members: tuple[int, ...], since: float) -> list[tuple[int, int]]:
+        """(giver, receiver) of live non-moderator credits since `since` given or received by `members`."""
+        marks = ",".join("?" * len(members))
+        return [(int(r[0]), int(r[1])) for r in await self.db.fetchall(
+            f"SELECT giver_id, receiver_id FROM helpful_credits WHERE guild_id = ? AND ts > ? "
+            f"AND status != 'reversed' AND kind != 'moderator' AND (giver_id IN ({marks}) OR receiver_id IN ({marks}))",
+            (guild_id, since, *members, *members))]
+
+    async def has_flag(self, guild_id: int, flag_key: str) -> bool:
+        """Whether credits were already held under this flag key."""
+        return await self.db.fetchval("SELECT 1 FROM helpful_credits WHERE guild_id = ? AND flag_key = ? LIMIT 1",
+                                      (guild_id, flag_key)) is not None
+
+    async def release_flagged(self, guild_id: int, flag_key: str) -> list[Credit]:
+        """Count held credits of a flagged group (a moderator allowed them); return them."""
+        rows = [Credit(*r) for r in await self.db.fetchall(
+            f"SELECT {_COLS} FROM helpful_credits WHERE guild_id = ? AND flag_key = ? AND status = 'flagged'",
+            (guild_id, flag_key))]
+        await self.db.execute("UPDATE helpful_credits SET status = 'active' WHERE guild_id = ? AND flag_key = ? "
+                              "AND status = 'flagged'", (guild_id, flag_key))
+        return rows
+
+    async def top(self, guild_id: int, since: float | None, until: float | None = None,
+                  limit: int = 10) -> list[tuple[int, int]]:
+        """(receiver, points) ranked by points within the period (positive totals only)."""
+        return [(int(r[0]), int(r[1])) for r in await self.db.fetchall(
+            "SELECT receiver_id, SUM(points) AS p FROM helpful_credits WHERE guild_id = ? AND status = 'active' "
+            "AND ts > ? AND ts <= ? GROUP BY receiver_id HAVING p > 0 ORDER BY p DESC, MIN(ts) LIMIT ?",
+            (guild_id, since if since is not None else float("-inf"),
+             until if until is not None else float("inf"), limit))]
+
+    async def rank(self, guild_id: int, points: int) -> int:
+        """1 + the number of members with more active points than `points`."""
+        higher = await self.db.fetchval(
+            "SELECT COUNT(*) FROM (SELECT receiver_id FROM helpful_credits WHERE guild_id = ? AND status = 'active' "
+            "GROUP BY receiver_id HAVING SUM(points) > ?)", (guild_id, points), 0)
+        return int(higher) + 1
+
+    async def recent(self, guild_id: int, user_id: int, limit: int = 5) -> list[Credit]:
+        """A member's latest received credits (any status), newest first."""
+        return [Credit(*r) for r in await self.db.fetchall(
+            f"SELECT {_COLS} FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? ORDER BY ts DESC, id DESC "
+            "LIMIT ?", (guild_id, user_id, limit))]
+
+    async def count_period(self, guild_id: int, since: float, until: float) -> int:
+        """Active non-moderator credits in the period."""
+        return int(await self.db.fetchval(
+            "SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND status = 'active' AND kind != 'moderator' "
+            "AND ts > ? AND ts <= ?", (guild_id, since, until), 0))
+
+    async def expiring(self, guild_id: int, after: float, until: float) -> list[int]:
+        """Receivers with active credits whose time fell in (after, until]: they left a rolling window."""
+        return [int(r[0]) for r in await self.db.fetchall(
+            "SELECT DISTINCT receiver_id FROM helpful_credits WHERE guild_id = ? AND status = 'active' "
+            "AND ts > ? AND ts <= ?", (guild_id, after, until))]
+
+    async def get_state(self, guild_id: int, key: str) -> str | None:
+        """A small persisted value (e.g. the last weekly post)."""
+        return await self.db.fetchval("SELECT value FROM helpful_state WHERE guild_id = ? AND key = ?",
+                                      (guild_id, key))
+
+    async def set_state(self, guild_id: int, key: str, value: str) -> None:
+        """Store a small value."""
+        await self.db.execute("INSERT INTO helpful_state (guild_id, key, value) VALUES (?,?,?) "
+                              "ON CONFLICT(guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, key, value))

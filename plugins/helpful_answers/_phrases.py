@@ -1,0 +1,154 @@
+"""Default gratitude phrase sets per language: positive cues and the guards that cancel them.
+
+Every entry is a regex fragment matched on lowercased text between word boundaries (see
+`_gratitude.GratitudeDetector`); `stems` are plain lowercase substrings, at least one of which
+any cue contains (the fast precheck). Categories: `thanks` (direct thanks), `appreciation`
+("appreciate it", "grateful"), `success` ("that worked!"), `relief` ("thank god"),
+`acknowledgement` ("you're welcome"). Only some categories earn credit (config decides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSet:
+    """Cues of one language: positives by category, plus guard and failure fragments."""
+
+    code: str
+    positives: tuple[tuple[str, tuple[str, ...]], ...]
+    refusals: tuple[str, ...] = ()
+    ironic: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()
+
+
+EN = LanguageSet(
+    code="en",
+    positives=(
+        ("relief", (
+            r"thank (?:god|goodness|heavens?|the lord|lord|christ|jesus|fuck|f\*+k|science)",
+            r"thanks? to (?!(?:you|u|ya|y'?all|all|every(?:one|body)|the (?:community|server|team|mods?|devs?))\b)",
+        )),
+        ("thanks", (
+            r"thanks?(?:s+)?", r"thank(?:you|u|yu|ya|yaa?|yall|ies|q)", r"thnx|thanx|thnks|thnk|thx+|thks|tks|tnx",
+            r"ty(?:sm|svm|vm|ty|y)?", r"many thanks", r"much obliged|(?:i'?m|i am|am) (?:much |very )?obliged",
+            r"cheers (?:mate|man|dude|bud|buddy|pal|m8|for)", r"\+ ?(?:1 ?)?rep", r"rep ?\+",
+            r"(?:you(?:'re| are)|ur|you) (?:a |an |my |the )?(?:absolute |real |true )?(?:life ?saver|legend|hero)",
+            r"(?:you|u) (?:just )?saved (?:me|my|us)", r"(?:you(?:'re| are)|ur|youre|your) the best",
+            r"(?:i )?owe (?:you|ya|u) (?:one|a (?:beer|coffee|pizza))",
+        )),
+        ("appreciation", (
+            r"(?:(?:much|greatly|really|truly|very much|highly|deeply|so|very|definitely|(?:it'?s|is) (?:much |greatly |really )?) )?appreciated",
+            r"(?:(?:i|we|i'?d|we'?d|really|truly|much|greatly|definitely|deeply|sincerely|do|(?:^|[.!?,] ?))\s*)appreciate "
+            r"(?:it|this|that|you|ya|u|y'?all|your|ur|the (?:help|advice|info|answer|tip|reply|response|support|effort)s?)",
+            r"(?:i'?m|i am|we'?re|we are|i feel|i was|am|so|very|really|truly|forever|eternally|deeply|super) (?:so |very |really |truly )?(?:grateful|thankful)",
+            r"my (?:gratitude|thanks)",
+        )),
+        ("success", (
+            r"(?:that|this|it|yours?|your (?:fix|solution|answer|suggestion|tip|idea|code|command|advice)) "
+            r"(?:totally |finally |actually |really |just |def(?:initely)? )?(?:worked|did the trick|fixed it|solved it|"
+            r"works now|works perfectly|works like a charm)(?= ?[!.]|$| now| perfectly| like a charm|,? th| ty)",
+            r"did the trick|works like a charm|(?:problem|issue) (?:is )?(?:solved|fixed)(?= ?[!.]|$|,? th| ty)",
+        )),
+        ("acknowledgement", (
+            r"(?:you(?:'|’)?re|your|you are|ur|u r|yer|youre) (?:very |so |most |more than )?welcome",
+        )),
+    ),
+    refusals=(
+        r"no,? thanks?(?: you| u)?", r"no,? ty", r"nah,? thanks?", r"no thx",
+        r"(?:i'?d|i would) rather not,? thanks?(?: you)?", r"thanks?,? but no thanks?",
+        r"thank(?:s| you)? me later", r"don'?t (?:need to )?thank me", r"no need to thank(?: me)?",
+        r"thanks? (?:for|4) (?:nothing|wasting|ruining|the downvote)s?", r"gee,? thanks?", r"thanks,? i hate it",
+        r"thanks? obama", r"thank(?:s| you)?,? (?:ro)?bot", r"not thankful", r"not grateful", r"ungrateful",
+    ),
+    ironic=(r"(?<!\w)/s(?:arc(?:asm)?)?(?!\w)", r"yeah,? right", r"🙄", r"😒", r"🖕"),
+    failures=(
+        r"still (?:fails?|failing|broken|crash(?:es|ing)?|errors?|not working|doesn'?t|does not|isn'?t|won'?t|"
+        r"get(?:ting)? (?:the same|an? )|the same)",
+        r"(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) work(?:ing)?", r"same (?:error|issue|problem)",
+        r"no luck", r"didn'?t help", r"did not help",
+    ),
+    stems=("thank", "thx", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
+           "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
+           "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
+           "trick", "fixed", "solved", "welcome"),
+)
+
+ES = LanguageSet(
+    code="es",
+    positives=(
+        ("relief", (r"gracias a dios",)),
+        ("thanks", (r"(?:muchas |mil |muchísimas |muchisimas )?gracias", r"grax|grcs|grs",
+                    r"te lo agradezco|se (?:te )?agradece|(?:muy )?agradecid[oa]s?|te agradezco|le agradezco")),
+        ("success", (r"(?:ya )?(?:funcionó|funciono|funciona) (?:perfecto|perfectamente|bien)?", r"lo solucion[eé]")),
+        ("acknowledgement", (r"de nada", r"no hay de qu[eé]", r"con gusto")),
+    ),
+    refusals=(r"no,? gracias", r"gracias por nada"),
+    failures=(r"(?:sigue|todav[ií]a|a[uú]n) (?:sin funcionar|no funciona|falla)", r"no funcion(?:a|ó|o)"),
+    stems=("graci", "grax", "grcs", "agrade", "funcion", "solucion", "de nada", "no hay de", "con gusto"),
+)
+
+PT = LanguageSet(
+    code="pt",
+    positives=(
+        ("relief", (r"gra[cç]as a deus",)),
+        ("thanks", (r"(?:muito )?obrigad[oa]s?|brigad[oa]|obg|obgd[oa]?|valeu|vlw|agrade[cç]o|"
+                    r"muito grat[oa]|gratid[aã]o",)),
+        ("success", (r"(?:deu certo|funcionou|resolveu)",)),
+        ("acknowledgement", (r"de nada", r"por nada", r"disponha")),
+    ),
+    refusals=(r"n[aã]o,? obrigad[oa]", r"obrigad[oa] por nada"),
+    failures=(r"(?:ainda|continua) (?:n[aã]o funciona|dando erro|com erro)", r"n[aã]o (?:funcionou|funciona|deu certo)"),
+    stems=("brigad", "obg", "valeu", "vlw", "agrade", "grat", "graças", "gracas", "deu certo", "funcionou",
+           "resolveu", "de nada", "por nada", "disponha"),
+)
+
+FR = LanguageSet(
+    code="fr",
+    positives=(
+        ("relief", (r"dieu merci",)),
+        ("thanks", (r"merci(?: beaucoup| bien| mille fois| infiniment)?|mille mercis|mrc|mci",
+                    r"je (?:te|vous) remercie|remerciements?|reconnaissante?")),
+        ("success", (r"(?:ça|ca|cela) (?:a |m'a )?(?:marché|marche|fonctionné|fonctionne) (?:maintenant|nickel|parfaitement)",
+                     r"(?:ça|ca|cela) a (?:marché|fonctionné)", r"c'est r[ée]solu")),
+        ("acknowledgement", (r"de rien", r"(?:avec|[aà]) plaisir", r"je t'en prie|je vous en prie")),
+    ),
+    refusals=(r"non,? merci", r"merci pour rien"),
+    failures=(r"(?:marche|fonctionne) (?:toujours )?pas", r"(?:ne|n') (?:marche|fonctionne) (?:toujours )?pas",
+              r"toujours (?:la même|le même) (?:erreur|problème)"),
+    stems=("merci", "mrc", "mci", "remerci", "reconnaiss", "marché", "marche", "fonctionn", "résolu",
+           "resolu", "de rien", "plaisir", "en prie"),
+)
+
+DE = LanguageSet(
+    code="de",
+    positives=(
+        ("relief", (r"gott sei dank",)),
+        ("thanks", (r"danke(?:sch[oö]n| sch[oö]n| sehr| dir| euch| vielmals)?|dankesch[oö]n|vielen dank|"
+                    r"besten dank|tausend dank|herzlichen dank|thx|dank dir|dankbar",)),
+        ("success", (r"(?:hat|es hat) (?:jetzt )?(?:geklappt|funktioniert)", r"funktioniert jetzt|l[aä]uft jetzt")),
+        ("acknowledgement", (r"gern geschehen|bitte sehr|bitte sch[oö]n",)),
+    ),
+    refusals=(r"nein,? danke", r"danke f[uü]r nichts"),
+    failures=(r"(?:funktioniert|geht|klappt|l[aä]uft) (?:immer )?(?:noch )?nicht",),
+    stems=("dank", "thx", "geklappt", "funktioniert", "läuft", "lauft", "gern", "bitte"),
+)
+
+RU = LanguageSet(
+    code="ru",
+    positives=(
+        ("relief", (r"слава богу",)),
+        ("thanks", (r"спасибо(?: большое| огромное)?|спасиб|спс|сенкс|пасиб[оa]?|благодарю|благодарен|"
+                    r"благодарна|благодарочка|мерси",)),
+        ("success", (r"(?:всё|все|теперь) (?:заработало|работает)|заработало|помогло",)),
+        ("acknowledgement", (r"не за что|обращайтесь",)),
+    ),
+    refusals=(r"нет,? спасибо", r"спасибо за ничего"),
+    failures=(r"(?:всё ещё|все еще|всё равно|все равно|по-прежнему)?\s*не (?:работает|помогло|заработало)",),
+    stems=("спасиб", "пасиб", "спс", "сенкс", "благодар", "мерси", "работа", "помогло", "не за что",
+           "обращай"),
+)
+
+LANGUAGES: dict[str, LanguageSet] = {s.code: s for s in (EN, ES, PT, FR, DE, RU)}

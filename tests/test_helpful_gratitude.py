@@ -1,0 +1,122 @@
+"""The text-level gratitude detector: cues in six languages, guards, categories, bounded time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from plugins.helpful_answers import GratitudeDetector, detect_gratitude
+
+
+@pytest.mark.parametrize("text", [
+    "thanks @x",
+    "Thank you so much, that fixed it",
+    "ty",
+    "thx!",
+    "tysm",
+    "thank u",
+    "thanks a lot",
+    "that worked!",
+    "+rep",
+    "🙏",
+    "Appreciate it!",
+    "much obliged",
+    "cheers mate",
+    "I'm really grateful for the help",
+    "you're a lifesaver",
+    "you're the best, I owe you one",
+    "Muchas gracias, ya funciona",
+    "obrigado pela ajuda",
+    "valeu!",
+    "Merci beaucoup !",
+    "Danke schön, hat geklappt",
+    "vielen Dank",
+    "Спасибо большое!",
+    "спс",
+])
+def test_gratitude_is_detected(text: str) -> None:
+    result = detect_gratitude(text)
+    assert result.is_gratitude, text
+    assert result.creditable, text
+
+
+@pytest.mark.parametrize("text,guard", [
+    ("no thanks", "refusal"),
+    ("No thank you, I'm fine", "refusal"),
+    ("thanks for nothing", "refusal"),
+    ("gee thanks", "refusal"),
+    ("thanks but it still fails", "still_failing"),
+    ("thx, but that didn't work", "still_failing"),
+    ("Thanks, I get the same error", "still_failing"),
+    ("wow thanks a lot /s", "sarcasm"),
+    ("oh great, thanks 🙄", "sarcasm"),
+    ("thanks bot", "refusal"),
+    ("no, gracias", "refusal"),
+    ("nein danke", "refusal"),
+    ("non merci", "refusal"),
+    ("нет, спасибо", "refusal"),
+])
+def test_guards_cancel_thanks(text: str, guard: str) -> None:
+    result = detect_gratitude(text)
+    assert not result.is_gratitude, text
+    assert result.guard == guard
+
+
+def test_quoted_thanks_are_not_the_authors() -> None:
+    assert not detect_gratitude("> thanks so much!\nlol that's what he said")
+    assert not detect_gratitude(">>> thank you\nanyway, back to the bug")
+    assert not detect_gratitude('he just typed "thanks" and left')
+    assert detect_gratitude("> how do I fix this?\nthanks, that worked")
+
+
+def test_code_and_links_do_not_count() -> None:
+    assert not detect_gratitude("run `echo thanks` to test")
+    assert not detect_gratitude("see https://example.com/thanks-page")
+
+
+@pytest.mark.parametrize("text", [
+    "did you try restarting the server?",
+    "the type checker complains about this",
+    "I hope this works",
+    "it worked once already but now it fails",
+    "what's the pretty printer called?",
+    "thank god it's friday",
+    "",
+])
+def test_no_credit_without_thanks(text: str) -> None:
+    assert not detect_gratitude(text).creditable
+
+
+def test_relief_and_acknowledgement_are_not_creditable() -> None:
+    relief = detect_gratitude("Thank god that's over")
+    assert relief.is_gratitude and relief.category == "relief" and not relief.creditable
+    welcome = detect_gratitude("you're welcome!")
+    assert welcome.is_gratitude and welcome.category == "acknowledgement" and not welcome.creditable
+
+
+def test_failure_before_thanks_does_not_cancel() -> None:
+    assert detect_gratitude("it didn't work at first, but after the restart it works now, thanks!").creditable
+
+
+def test_language_sets_are_configurable() -> None:
+    assert not detect_gratitude("merci beaucoup", language_sets=("en",))
+    assert detect_gratitude("merci beaucoup", language_sets=("fr",))
+    assert detect_gratitude("kiitos paljon", extra_phrases=("kiitos",)).creditable
+    assert not detect_gratitude("thanks obviously", extra_guards=("thanks obviously",))
+
+
+def test_precheck_rejects_plain_text() -> None:
+    detector = GratitudeDetector()
+    assert not detector.quick("can someone look at my stack trace")
+    assert detector.quick("THANKS")
+
+
+def test_hostile_input_is_bounded() -> None:
+    detector = GratitudeDetector()
+    texts = ["thanks " * 20_000, "a" * 100_000 + " thanks", ("> " + "x" * 50 + "\n") * 2000 + "thank you",
+             "th" * 50_000, "`" * 10_000 + "thanks", "\"" * 10_000]
+    start = time.perf_counter()
+    for text in texts:
+        detector.detect(text)
+    assert time.perf_counter() - start < 1.0
