@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "pitchfree.plugins"
 
 # Built-in plugins, as "module:Class" (a class is instantiated once per engine) or "module".
 BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.self_promotion:SelfPromotion",
     "plugins.helpful_answers:HelpfulAnswers",
 )
 

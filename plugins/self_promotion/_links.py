@@ -1,0 +1,127 @@
+"""Find links and invites in normalised text and classify their domains."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from plugins.self_promotion._normalize import TLD_PATTERN
+
+# Anything that might be a link: cheap test used for the fast path on the raw text.
+LINK_HINT = re.compile(rf"://|www\.|\.(?:{TLD_PATTERN})\b|\[\.\]|\(\.\)|\bdot\s+(?:com|net|org)\b|\.gg\s*/|h[tx]{{2}}ps?", re.I)
+
+_URL = re.compile(
+    rf"(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{{0,15}}://[^\s<>()\[\]\"']+)"
+    rf"|(?:(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{TLD_PATTERN})\b(?:[/?#][^\s<>()\[\]\"']*)?)",
+    re.IGNORECASE,
+)
+_MASKED = re.compile(r"\[([^\]\n]{1,200})\]\(\s*<?([^\s)>]{1,500})>?\s*\)")
+_INVITE = re.compile(
+    r"(?:discord(?:app)?\.com/invite|discord\.gg|(?<![\w.])\.gg|discord\.com/servers/[\w-]*)\s*/\s*([a-z0-9-]{2,32})",
+    re.IGNORECASE,
+)
+# Letters spelled out with spaces or leetspeak: "d i s c o r d . g g / x", "d1sc0rd.gg/x".
+_SPACED_INVITE = re.compile(r"d\W?[i1l!|]\W?s\W?c\W?[o0]\W?r\W?d\W?(?:a\W?p\W?p\W?)?\W{0,3}g\W?g\W{0,3}/\W?([a-z0-9-]{2,32})")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link: host without `www.`, path, lower-cased query keys and values."""
+
+    url: str
+    host: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    masked_text: str | None = None
+
+
+def _parse(raw: str, masked_text: str | None = None) -> Link | None:
+    url = raw.rstrip(".,;:!?*_~'\"")
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").strip(".")
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    query = tuple(parse_qsl(parts.query, keep_blank_values=True)[:30])
+    if parts.fragment and "=" in parts.fragment:
+        query += tuple(parse_qsl(parts.fragment, keep_blank_values=True)[:10])
+    return Link(url, host, parts.path or "/", tuple((k.lower(), v) for k, v in query), masked_text)
+
+
+def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
+    """Links in a normalised text (masked `[text](url)` ones included) and in embeds, deduplicated."""
+    found: dict[str, Link] = {}
+    masked_spans = []
+    for m in _MASKED.finditer(text):
+        link = _parse(m.group(2), m.group(1))
+        if link is not None:
+            found.setdefault(link.url, link)
+            masked_spans.append(m.span(2))
+    for m in _URL.finditer(text):
+        if any(a <= m.start() < b for a, b in masked_spans):
+            continue
+        link = _parse(m.group(0))
+        if link is not None:
+            found.setdefault(link.url, link)
+    for raw in embed_urls[:10]:
+        link = _parse(raw.lower())
+        if link is not None:
+            found.setdefault(link.url, link)
+    return list(found.values())[:20]
+
+
+def find_invites(text: str) -> list[str]:
+    """Invite codes (discord.gg, discord.com/invite, `.gg/`, spelled-out forms) in a normalised text."""
+    codes = [m.group(1) for m in _INVITE.finditer(text)]
+    if not codes and "g" in text and ("d" in text or "1" in text):
+        codes = [m.group(1) for m in _SPACED_INVITE.finditer(text[:2000])]
+    return list(dict.fromkeys(codes))[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainSet:
+    """Domains with subdomain semantics, optionally narrowed to a path prefix (`youtube.com/@`)."""
+
+    hosts: frozenset[str]
+    prefixed: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, entries) -> DomainSet:
+        """Build from config entries like `example.com` or `example.com/path`."""
+        hosts, prefixed = set(), []
+        for entry in entries:
+            entry = entry.strip().lower()
+            for scheme in ("https://", "http://"):
+                entry = entry.removeprefix(scheme)
+            entry = entry.removeprefix("www.").removeprefix("*.")
+            host, slash, path = entry.partition("/")
+            if not host:
+                continue
+            if slash and path:
+                prefixed.append((host, "/" + path))
+            else:
+                hosts.add(host)
+        return cls(frozenset(hosts), tuple(prefixed))
+
+    def match(self, link: Link) -> str | None:
+        """The entry covering this link's host (or a parent domain), or None."""
+        host = link.host
+        while True:
+            if host in self.hosts:
+                return host
+            for p_host, prefix in self.prefixed:
+                if host == p_host and link.path.lower().startswith(prefix):
+                    return p_host + prefix
+            dot = host.find(".")
+            if dot < 0 or host.count(".") < 1:
+                return None
+            host = host[dot + 1:]
+            if "." not in host:
+                return None

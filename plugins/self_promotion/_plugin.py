@@ -1,0 +1,326 @@
+"""The self_promotion plugin: hooks wiring detection, context, enforcement and feedback."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.commands import ButtonClick, CommandSpec, Response
+from bot.context import PluginContext
+from bot.events import Message, MessageCreated, MessageEdited
+from bot.hookspecs import hookimpl
+from plugins.self_promotion import _commands, _feedback
+from plugins.self_promotion._config import SelfPromotionConfig
+from plugins.self_promotion._ladder import build_actions, case_key
+from plugins.self_promotion._signals import EMPTY, Content, Detector, Signal
+from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
+from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
+
+_INVITE_CACHE = 10_000
+_PROMOTIONAL = 0.5  # content score that makes a message count as promotional (ratio, promo channels)
+_CALL_TO_ACTION = 0.4  # phrase weight from which a newcomer's first messages count like links
+_NO_LEARNED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _below_gate(msg: Message, days: float | None, prior: int, c) -> bool:
+    """Trust gate: days in server and messages sent; account age stands in for an unknown join date."""
+    if days is not None:
+        return days < c.trust_min_days or prior < c.trust_min_messages
+    created = msg.author.created_at
+    if created is not None:
+        return (msg.created_at - created).total_seconds() / 86400 < c.trust_min_account_days
+    return prior < c.trust_min_messages
+
+
+class SelfPromotion:
+    """Pitch-free zone: weighted self-promotion signals, one score, an explainable ladder."""
+
+    def __init__(self) -> None:
+        self.ctx: PluginContext | None = None
+        self.store: PromoStore | None = None
+        self.memory = Memory()
+        self._detectors: dict[int, tuple[SelfPromotionConfig, Detector]] = {}
+        self._default = SelfPromotionConfig()
+        self._invites: OrderedDict[str, int | None] = OrderedDict()
+        self._learned: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._reports: dict[tuple[int, int], deque[datetime]] = {}
+        self._strikes: dict[tuple[int, int], dict[int, datetime]] = {}  # used only without a database
+
+    # -- declarations and lifecycle --
+
+    @hookimpl
+    def pitchfree_config_model(self) -> type[SelfPromotionConfig]:
+        """The `plugins.self_promotion` block."""
+        return SelfPromotionConfig
+
+    @hookimpl
+    def pitchfree_migrations(self) -> list:
+        """Decisions, strikes and the learned allow list."""
+        return list(MIGRATIONS)
+
+    @hookimpl
+    def pitchfree_commands(self) -> list[CommandSpec]:
+        """`/promo explain`, `/strikes`, `/cases`, `/pardon` and the report context menu."""
+        return _commands.specs(self)
+
+    @hookimpl
+    async def pitchfree_startup(self, ctx: PluginContext) -> None:
+        """Keep the context and load the learned allow list."""
+        self.ctx = ctx
+        if ctx.db is not None:
+            self.store = PromoStore(ctx.db)
+            learned: dict[int, tuple[set[str], set[str]]] = {}
+            for guild_id, kind, value in await self.store.learned():
+                domains, phrases = learned.setdefault(guild_id, (set(), set()))
+                (domains if kind == "domain" else phrases).add(value)
+            self._learned = {g: (frozenset(d), frozenset(p)) for g, (d, p) in learned.items()}
+            history = self._default.context.promo_ratio_history
+            for guild_id, user_id, seen, plain in await self.store.members():
+                self.memory.restore(guild_id, user_id, seen, plain, history)
+            self.memory.dirty.clear()
+
+    @hookimpl
+    def pitchfree_tick(self, ctx: PluginContext) -> None:
+        """Save changed message counts through the batched writer."""
+        self._save_counts(ctx)
+
+    @hookimpl
+    def pitchfree_shutdown(self, ctx: PluginContext) -> None:
+        """Save changed message counts before the writer's final flush."""
+        self._save_counts(ctx)
+
+    def _save_counts(self, ctx: PluginContext) -> None:
+        if ctx.writer is None:
+            self.memory.dirty.clear()
+            return
+        for row in self.memory.take_dirty():
+            ctx.writer.add(SAVE_MEMBER, row)
+
+    @hookimpl
+    def pitchfree_config_reloaded(self, guild_id: int) -> None:
+        """Drop matchers compiled from the old config."""
+        self._detectors.clear()
+
+    def detector(self, config: SelfPromotionConfig | None) -> Detector:
+        """Matchers for a resolved config, compiled once per config object."""
+        config = config or self._default
+        cached = self._detectors.get(id(config))
+        if cached is None or cached[0] is not config:
+            cached = self._detectors[id(config)] = (config, Detector(config))
+        return cached[1]
+
+    def learned(self, guild_id: int) -> tuple[frozenset[str], frozenset[str]]:
+        """(domains, phrases) moderators marked as not promotion in this community."""
+        return self._learned.get(guild_id, _NO_LEARNED)
+
+    # -- events --
+
+    @hookimpl
+    async def pitchfree_message(self, event: MessageCreated, config: Any, ctx: PluginContext):
+        """Score a new message; enforce the ladder when it reaches the threshold."""
+        return await self._check(event.message, config, ctx, edited=False)
+
+    @hookimpl
+    async def pitchfree_message_edit(self, event: MessageEdited, config: Any, ctx: PluginContext):
+        """Re-check edited messages: an edit that adds promotion counts."""
+        before = event.before
+        if before is not None and before.content == event.after.content and before.embed_urls == event.after.embed_urls:
+            return None
+        return await self._check(event.after, config, ctx, edited=True)
+
+    async def _check(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext, *, edited: bool):
+        author = msg.author
+        if author.is_bot:
+            return None
+        config = config or self._default
+        if config.exempt_roles and not author.role_ids.isdisjoint(config.exempt_roles):
+            return None
+        det = self.detector(config)
+        learned = self._learned.get(msg.guild_id, _NO_LEARNED)
+        content = det.content(msg.content, msg.embed_urls, learned[0], learned[1])
+        hist = self.memory.get(msg.guild_id, author.id, config.context.promo_ratio_history)
+        if not edited and hist.seen < PERSIST_CAP:
+            self.memory.dirty.add((msg.guild_id, author.id))
+        if content is EMPTY:  # fast path: nothing link-like, no phrase
+            if not edited:
+                hist.seen += 1
+                hist.plain += 1
+                hist.add_flag(False)
+            return None
+        signals = list(content.signals)
+        if content.invites:
+            foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
+            if foreign and config.weights.invite > 0:
+                signals.insert(0, Signal("invite", config.weights.invite, ", ".join(foreign)[:200]))
+        signals, allowed = self._context(msg, config, content, signals, hist, edited)
+        score = round(sum(s.weight for s in signals), 6)  # 0.3 + 0.35 + 0.35 must reach 1.0
+        if allowed or score < config.threshold:
+            return None
+        if ctx.is_moderator(msg.guild_id, author):
+            return None
+        return await self._enforce(msg, config, ctx, signals, score, content)
+
+    def _context(self, msg: Message, config: SelfPromotionConfig, content: Content, signals: list[Signal],
+                 hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
+        """Add context signals and update the member's history; (signals, allowed-here)."""
+        c, w = config.context, config.weights
+        at = msg.created_at
+        prior = hist.seen - 1 if edited else hist.seen
+        has_link = bool(content.domains) or any(s.name == "invite" for s in signals)
+        days = (at - msg.author.joined_at).total_seconds() / 86400 if msg.author.joined_at else None
+        promotional = sum(s.weight for s in signals if not s.name.startswith("cta:soft")) >= _PROMOTIONAL
+        plain = hist.plain
+        if not edited:
+            hist.seen += 1
+            hist.plain += not has_link
+        if c.trusted_promotion_days > 0 and days is not None and days >= c.trusted_promotion_days \
+                and prior >= c.trusted_promotion_messages:
+            self._remember(hist, msg, content, promotional, edited)
+            return signals, True
+        if msg.root_channel_id in config.promo_channels.channels:
+            if not promotional or edited:  # an edit is not a new post against the channel's limit
+                return signals, True
+            window = timedelta(hours=config.promo_channels.window_hours)
+            posts = hist.posts_in(at, window)
+            if not edited:
+                hist.add_promo_post(at)
+            limit = config.promo_channels.max_posts
+            if limit and posts >= limit:
+                detail = f"{posts} promotional post(s) in the last {config.promo_channels.window_hours:g}h"
+                return [*signals, Signal("promo_channel_limit", config.threshold, detail)], False
+            return signals, True
+        pitch = has_link or any(s.weight >= _CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
+        if pitch and w.first_messages > 0 and prior < c.first_messages:
+            signals.append(Signal("first_messages", w.first_messages, f"message {prior + 1} seen from this member"))
+        if pitch and w.link_only > 0 and content.other_words <= c.link_only_max_words \
+                and plain < c.participation_messages:
+            signals.append(Signal("link_only", w.link_only, f"only a link or call to action; {plain} earlier "
+                                                            "message(s) without links"))
+        if has_link and w.trust_gate > 0 and _below_gate(msg, days, prior, c):
+            shown = f"{days:.1f} days" if days is not None else "unknown tenure"
+            signals.append(Signal("trust_gate", w.trust_gate, f"{shown}, {prior} message(s)"))
+        if promotional and w.promo_ratio > 0 and hist.count >= c.promo_ratio_min_messages:
+            count = hist.promo_count() + 1
+            total = hist.count + (0 if edited else 1)
+            if count / total > c.promo_ratio:
+                signals.append(Signal("promo_ratio", w.promo_ratio, f"{count} of the last {total} messages"))
+        if w.crosspost > 0 and len(content.tokens) >= 3:
+            channels = hist.crosspost_channels(at, msg.channel_id, content.tokens,
+                                               timedelta(minutes=c.crosspost_window_minutes), c.crosspost_similarity)
+            if channels >= c.crosspost_channels:
+                signals.append(Signal("crosspost", w.crosspost, f"same text in {channels} channels"))
+        self._remember(hist, msg, content, promotional, edited)
+        return signals, False
+
+    def _remember(self, hist: MemberHistory, msg: Message, content: Content, promotional: bool, edited: bool) -> None:
+        if edited:
+            if promotional:
+                hist.mark_last_promotional()
+            return
+        hist.add_flag(promotional)
+        if len(content.tokens) >= 3:
+            hist.remember_text(msg.created_at, msg.channel_id, content.tokens)
+
+    async def _foreign_invites(self, codes: tuple[str, ...], guild_id: int, config: SelfPromotionConfig,
+                               ctx: PluginContext) -> list[str]:
+        """Invite codes that lead to other servers (unknown ones count as foreign)."""
+        allowed_codes = {c.lower() for c in config.invites.allowed_codes}
+        allowed_guilds = {guild_id, *config.invites.allowed_guild_ids}
+        resolver = ctx.services.get("invite_resolver")
+        foreign = []
+        for code in codes:
+            if code.lower() in allowed_codes:
+                continue
+            if code in self._invites:
+                target = self._invites[code]
+            else:
+                target = None
+                if resolver is not None:
+                    try:
+                        target = await resolver(code)
+                    except Exception as exc:  # the adapter's lookup failing must not stop moderation
+                        ctx.log.warning("invite resolver failed for %s: %s", code, exc)
+                        foreign.append(code)
+                        continue
+                    self._invites[code] = target
+                    if len(self._invites) > _INVITE_CACHE:
+                        self._invites.popitem(last=False)
+            if target is None or target not in allowed_guilds:
+                foreign.append(code)
+        return foreign
+
+    # -- enforcement --
+
+    async def _enforce(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext,
+                       signals: list[Signal], score: float, content: Content) -> list:
+        at, guild, uid = msg.created_at, msg.guild_id, msg.author.id
+        since = at - timedelta(days=config.ladder.strike_decay_days)
+        observe = config.mode == "observe"
+        if observe:
+            if self.store is not None and await self.store.decision(guild, msg.message_id) is not None:
+                return []  # already recorded (an edit of an observed message): no second alert
+            strikes = await self.active_strikes(guild, uid, since) + 1
+        else:
+            if not await self.add_strike(guild, msg.message_id, uid, at):
+                return []  # this message already struck (edit re-check or replayed event)
+            strikes = await self.active_strikes(guild, uid, since)
+        decision, actions = build_actions(config, msg, signals, score, strikes, observe=observe)
+        if self.store is not None:
+            await self.store.record_decision(
+                guild, msg.message_id, uid, msg.channel_id, case_key(msg.message_id), at, score, decision,
+                [(s.name, round(s.weight, 3)) for s in signals], content.domains, content.phrases, replace=True)
+        return actions
+
+    async def add_strike(self, guild_id: int, message_id: int, user_id: int, at: datetime) -> bool:
+        """Strike a member for a message, at most once per message."""
+        if self.store is not None:
+            return await self.store.add_strike(guild_id, message_id, user_id, at)
+        strikes = self._strikes.setdefault((guild_id, user_id), {})
+        if message_id in strikes:
+            return False
+        strikes[message_id] = at
+        return True
+
+    async def active_strikes(self, guild_id: int, user_id: int, since: datetime) -> int:
+        """Active strikes newer than `since`."""
+        if self.store is not None:
+            return await self.store.active_strikes(guild_id, user_id, since)
+        return sum(1 for when in self._strikes.get((guild_id, user_id), {}).values() if when > since)
+
+    async def pardon(self, guild_id: int, message_id: int) -> bool:
+        """Remove the strike of a message."""
+        if self.store is not None:
+            return await self.store.pardon(guild_id, message_id)
+        return any(s.pop(message_id, None) is not None for (g, _), s in self._strikes.items() if g == guild_id)
+
+    # -- moderator feedback --
+
+    @hookimpl
+    async def pitchfree_button(self, click: ButtonClick, config: Any, ctx: PluginContext) -> Response:
+        """Not promotion / Confirm / Timeout 1h under an alert."""
+        return await _feedback.handle(self, click, config or self._default, ctx)
+
+    def remember_learned(self, guild_id: int, domains: frozenset[str], phrases: frozenset[str]) -> None:
+        """Replace a community's learned allow list in memory."""
+        self._learned[guild_id] = (domains, phrases)
+
+    # -- reporting --
+
+    @hookimpl
+    async def pitchfree_report_figures(self, guild_id: int, start: datetime, end: datetime, ctx: PluginContext):
+        """`incidents`, `deleted`, `timeouts`, `observed`, `reported`, `not_promotion`, `by_signal`."""
+        if self.store is None:
+            return None
+        return await self.store.figures(guild_id, start, end)
+
+    def report_allowed(self, guild_id: int, reporter: int, at: datetime, config: SelfPromotionConfig) -> bool:
+        """Per-reporter rate limit for the context-menu report."""
+        times = self._reports.setdefault((guild_id, reporter), deque(maxlen=50))
+        window = timedelta(minutes=config.reports.window_minutes)
+        while times and at - times[0] >= window:
+            times.popleft()
+        if len(times) >= config.reports.max_per_reporter:
+            return False
+        times.append(at)
+        return True

@@ -1,0 +1,209 @@
+"""Content signals: a config compiled once into matchers, then applied to message text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plugins.self_promotion._config import SelfPromotionConfig, compile_re2
+from plugins.self_promotion._links import (
+    _URL,
+    DomainSet,
+    Link,
+    find_invites,
+    find_links,
+)
+from plugins.self_promotion._normalize import TLD_PATTERN, fold, undefang, words
+from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
+
+try:
+    import re2
+except ImportError:  # pragma: no cover
+    re2 = None
+
+_LINK_HINT = (
+    rf"://|www\.|\.(?:{TLD_PATTERN})\b|\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\sdot\s+(?:com|net|org)\b"
+    r"|\.\s*gg\s*/|g\W{0,2}g\W{0,3}/|h[tx]{2}ps?|discord|\.\s+(?:com|net|org|ly|gg|io|co|tv)\b"
+)
+_INVITE_HOSTS = ("discord.gg", "discord.com", "discordapp.com")
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One reason a message scored: name, weight and what triggered it."""
+
+    name: str
+    weight: float
+    detail: str = ""
+
+    def line(self) -> str:
+        """How moderators see it: `promo_domain (+0.60): twitch.tv`."""
+        return f"{self.name} (+{self.weight:.2f})" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What the text itself shows: signals, links, invite codes, matched phrases, word count."""
+
+    signals: tuple[Signal, ...]
+    links: tuple[Link, ...]
+    invites: tuple[str, ...]
+    domains: tuple[str, ...]
+    phrases: tuple[str, ...]
+    other_words: int
+    tokens: frozenset[str] = frozenset()
+
+    @property
+    def score(self) -> float:
+        """Sum of the content signals' weights."""
+        return sum(s.weight for s in self.signals)
+
+
+EMPTY = Content((), (), (), (), (), 0)
+
+
+def _re2_options(case_sensitive: bool = True):
+    options = re2.Options()
+    options.log_errors = False
+    options.never_capture = True
+    options.case_sensitive = case_sensitive
+    options.max_mem = 64 << 20
+    return options
+
+
+class Detector:
+    """Compiled matchers for one resolved config (cached by the plugin per config object)."""
+
+    def __init__(self, config: SelfPromotionConfig) -> None:
+        self.config = config
+        w = config.weights
+        self.weights = w
+        links = config.links
+        self.allow = DomainSet.of(links.allow)
+        self.deny = DomainSet.of(links.deny)
+        self.common = DomainSet.of(links.common)
+        self.promo = DomainSet.of([*links.promo_domains, *links.extra_promo_domains])
+        self.shorteners = DomainSet.of(links.shorteners)
+        self.aff_params = frozenset(p.lower() for p in links.affiliate_params)
+        self.aff_paths = frozenset(p.strip("/").lower() for p in links.affiliate_paths)
+        groups = {name: g.phrases for name, g in config.phrases.items() if g.weight > 0 and g.phrases}
+        self.group_weights = {name: g.weight for name, g in config.phrases.items()}
+        self.phrases = PhraseMatcher(groups)
+        self.regexes = [(r.name, r.weight, compile_re2(r.pattern)) for r in config.regexes if r.weight > 0]
+        alternatives = [_LINK_HINT]
+        for phrases in groups.values():
+            alternatives.extend(_phrase_regex(p) for p in phrases)
+        alternatives.extend(f"(?i:{r.pattern})" for r in config.regexes if r.weight > 0)
+        self.prefilter = re2.compile("|".join(alternatives), _re2_options()) if re2 else None
+        self._fallback = None if re2 else re.compile("|".join(alternatives))
+
+    def quick_reject(self, folded: str) -> bool:
+        """True when a folded text has nothing link-like and no phrase: the fast path."""
+        if self.prefilter is not None:
+            return self.prefilter.search(folded) is None
+        return self._fallback.search(folded) is None
+
+    def content(self, text: str, embed_urls: tuple[str, ...] = (),
+                learned_domains: frozenset[str] = frozenset(),
+                learned_phrases: frozenset[str] = frozenset()) -> Content:
+        """Score what the text and its embeds show (no context, no invite resolution)."""
+        folded = fold(text[:4000])
+        if not embed_urls and self.quick_reject(folded):
+            return EMPTY
+        norm = undefang(folded)
+        w = self.weights
+        signals: list[Signal] = []
+        codes = find_invites(norm)
+        if norm != folded:  # undefanging can glue ".gg/x" onto the word before it
+            codes = list(dict.fromkeys([*codes, *find_invites(folded)]))
+        invites = _case_preserving(codes, text)
+        links = [link for link in find_links(norm, embed_urls) if not _is_invite(link)]
+        hits: dict[str, list[str]] = {}
+        domains = []
+        for link in links:
+            if self.allow.match(link) or _learned(link.host, learned_domains):
+                continue
+            domains.append(link.host)
+            known = False
+            for name, domain_set in (("denied_domain", self.deny), ("promo_domain", self.promo),
+                                     ("shortener", self.shorteners)):
+                entry = domain_set.match(link)
+                if entry:
+                    hits.setdefault(name, []).append(entry)
+                    known = True
+            if not known and not self.common.match(link):
+                hits.setdefault("unknown_link", []).append(link.host)
+            if self._affiliate(link):
+                hits.setdefault("affiliate", []).append(link.host)
+            if link.masked_text is not None and _deceptive(link):
+                hits.setdefault("masked_link", []).append(f"[{link.masked_text[:40]}] -> {link.host}")
+        for name in ("denied_domain", "promo_domain", "shortener", "affiliate",
+                     "masked_link", "unknown_link"):
+            found = hits.get(name)
+            weight = getattr(w, name, 0.0)
+            if found and weight > 0:
+                signals.append(Signal(name, weight, ", ".join(dict.fromkeys(found))[:200]))
+        prose = _URL.sub(" ", norm) if links else norm
+        prose_words = words(prose)
+        matched = [(g, p) for g, p in self.phrases.match(prose_words) if p not in learned_phrases]
+        phrases = []
+        by_group: dict[str, list[str]] = {}
+        for group, phrase in matched:
+            by_group.setdefault(group, []).append(phrase)
+            phrases.append(phrase)
+        for group, found in by_group.items():
+            signals.append(Signal(f"cta:{group}", self.group_weights.get(group, 0.0), ", ".join(found)[:200]))
+        for name, weight, pattern in self.regexes:
+            if pattern.search(norm) is not None:
+                signals.append(Signal(f"regex:{name}", weight))
+        tokens = prose_words.split()
+        return Content(tuple(signals), tuple(links), invites, tuple(domains), tuple(phrases), len(tokens),
+                       frozenset(tokens))
+
+    def _affiliate(self, link: Link) -> bool:
+        for key, value in link.query:
+            if key in self.aff_params and value:
+                return True
+            if key == "tag" and re.search(r"-2\d$", value):  # store affiliate tags like `name-20`
+                return True
+        segments = link.path.lower().strip("/").split("/")
+        return len(segments) >= 2 and any(s in self.aff_paths for s in segments[:-1])
+
+
+def _case_preserving(codes: list[str], raw: str) -> tuple[str, ...]:
+    """Invite codes are case-sensitive: recover the original spelling of normalised codes."""
+    if not codes:
+        return ()
+    original = {c.lower(): c for c in find_invites(raw)}
+    return tuple(original.get(c, c) for c in codes)
+
+
+def _deceptive(link: Link) -> bool:
+    """A masked link whose text shows a different site than the one it opens."""
+    shown = find_links(link.masked_text or "")
+    return any(not (link.host == s.host or link.host.endswith("." + s.host) or s.host.endswith("." + link.host))
+               for s in shown)
+
+
+def _is_invite(link: Link) -> bool:
+    host = link.host
+    if host == "discord.gg":
+        return True
+    return host in _INVITE_HOSTS and link.path.startswith("/invite/")
+
+
+def _learned(host: str, learned: frozenset[str]) -> bool:
+    if not learned:
+        return False
+    while "." in host:
+        if host in learned:
+            return True
+        host = host.split(".", 1)[1]
+    return False
+
+
+def _phrase_regex(phrase: str) -> str:
+    """RE2 pattern equivalent to matching an AutoMod phrase on `words()` text."""
+    tokens, lead, trail = parse_phrase(phrase)
+    body = "[^a-z0-9]+".join(re.escape(t) for t in tokens)
+    return ("" if lead else "(?:^|[^a-z0-9])") + body + ("" if trail else "(?:[^a-z0-9]|$)")

@@ -1,0 +1,171 @@
+"""Self-promotion: the ladder with decay, observe mode, overrides, idempotency, config validation."""
+
+from __future__ import annotations
+
+import yaml
+from test_self_promotion_helpers import MOD_ROLE, PLUGIN, case, guild, harness, regular
+
+from bot.actions import DeleteMessage, ModAlert, PrivateNotice, RecordCase, Timeout
+from bot.app import load_config
+from bot.events import MessageCreated
+
+PROMO = "subscribe to my channel, new videos every day"
+
+
+def of(actions, kind):
+    return [a for a in actions if isinstance(a, kind)]
+
+
+async def test_ladder_steps_escalate_and_decay():
+    async with await harness(ladder={"strike_decay_days": 7}, promo_channels={"channels": [300]}) as h:
+        member = await regular(h, 10)
+        first = await h.send(PROMO, author=member)
+        assert case(first).decision == "delete+notice"
+        assert of(first, DeleteMessage)[0].message_id == h.last.message_id
+        notice = of(first, PrivateNotice)[0]
+        assert "<#300>" in notice.content and "cta:explicit_plug" in notice.content
+        assert not of(first, Timeout) and not of(first, ModAlert)
+
+        h.advance(days=1)
+        second = await h.send(PROMO + "!", author=member)
+        assert of(second, Timeout)[0].seconds == 600
+
+        h.advance(days=1)
+        third = await h.send(PROMO + "!!", author=member)
+        assert of(third, Timeout)[0].seconds == 86400 and of(third, DeleteMessage)
+        alert = of(third, ModAlert)[0]
+        assert "strike 3" in alert.title and {b.action for b in alert.buttons} >= {"not_promotion", "confirm"}
+
+        h.advance(days=8)  # all three strikes have decayed
+        after_decay = await h.send(PROMO + "!!!", author=member)
+        assert case(after_decay).decision == "delete+notice"
+
+
+async def test_custom_ladder_steps():
+    steps = [{"alert": True}, {"delete": True, "timeout_minutes": 60, "alert": True}]
+    async with await harness(ladder={"steps": steps}) as h:
+        member = await regular(h, 11)
+        first = await h.send(PROMO, author=member)
+        assert not of(first, DeleteMessage) and of(first, ModAlert)
+        second = await h.send(PROMO + "!", author=member)
+        third = await h.send(PROMO + "!!", author=member)
+        assert of(second, Timeout)[0].seconds == 3600 and of(third, Timeout)[0].seconds == 3600
+
+
+async def test_observe_mode_records_and_alerts_only():
+    async with await harness(mode="observe") as h:
+        member = await regular(h, 12)
+        for _ in range(3):
+            actions = await h.send(PROMO, author=member)
+            assert {type(a) for a in actions} == {RecordCase, ModAlert}
+            assert case(actions).decision == "observe"
+        alert = of(actions, ModAlert)[0]
+        assert "would: delete+notice" in alert.taken  # no strikes were added in observe mode
+        assert await h.edit(h.last, PROMO + " edited") == []  # one alert per message
+
+
+async def test_same_message_never_strikes_twice():
+    async with await harness() as h:
+        member = await regular(h, 13)
+        msg = h.message(PROMO, member)
+        first = await h.dispatch(MessageCreated(msg))
+        plugin = h.engine.pm.get_plugin("self_promotion")
+        ctx = h.engine.context("self_promotion")
+        config = h.engine.config.guild(h.guild_id).plugins["self_promotion"].base
+        replay = await plugin.pitchfree_message(MessageCreated(msg), config, ctx)  # bypasses engine dedupe
+        assert case(first) is not None and replay == []
+        cases = await ctx.cases.for_user(h.guild_id, member.id)
+        assert len(cases) == 1
+
+
+async def test_promo_channel_allows_promotion_with_its_own_limit():
+    override = {"when": {"channels": [300]}, "config": {"promo_channels": {"channels": [300], "max_posts": 1,
+                                                                           "window_hours": 24}}}
+    async with await harness(overrides=[override]) as h:
+        member = await regular(h, 14)
+        assert case(await h.send(PROMO, author=member, channel_id=300)) is None
+        assert case(await h.edit(h.last, PROMO + " (edited)")) is None
+        h.advance(hours=2)
+        second = await h.send(PROMO + " again", author=member, channel_id=300)
+        assert "promo_channel_limit" in {name for name, _ in case(second).signals}
+        h.advance(hours=25)
+        assert case(await h.send(PROMO + " tomorrow", author=member, channel_id=300)) is None
+        assert case(await h.send(PROMO, author=member, channel_id=100)) is not None  # elsewhere it is not welcome
+
+
+async def test_promo_channel_threads_count_as_the_channel():
+    async with await harness(promo_channels={"channels": [300]}) as h:
+        member = await regular(h, 15)
+        assert case(await h.send(PROMO, author=member, channel_id=301, parent_channel_id=300,
+                                 is_thread=True)) is None
+
+
+async def test_exempt_role_through_override_and_block():
+    override = {"when": {"roles": [700]}, "config": {"enabled": False}}
+    async with await harness(overrides=[override], exempt_roles=[701]) as h:
+        partner = h.member(16, roles=[700], days_in_server=0.1)
+        assert await h.send(PROMO + " discord.gg/AbCd12", author=partner) == []
+        sponsor = h.member(17, roles=[701], days_in_server=0.1)
+        assert await h.send(PROMO + " discord.gg/AbCd12", author=sponsor) == []
+        plain = h.member(18, days_in_server=0.1)
+        assert case(await h.send(PROMO + " discord.gg/AbCd12", author=plain)) is not None
+
+
+async def test_trusted_members_may_promote():
+    async with await harness(context={"trusted_promotion_days": 30, "trusted_promotion_messages": 5}) as h:
+        veteran = await regular(h, 19)
+        assert case(await h.send(PROMO, author=veteran)) is None
+        newer = h.member(20, days_in_server=3)
+        assert case(await h.send(PROMO, author=newer)) is not None
+
+
+async def test_moderators_and_bots_are_not_checked():
+    async with await harness() as h:
+        mod = h.member(21, roles=[MOD_ROLE])
+        assert await h.send(PROMO, author=mod) == []
+        bot = h.member(22, bot=True)
+        assert await h.send(PROMO, author=bot) == []
+
+
+async def test_bad_admin_regex_is_rejected_at_load(tmp_path):
+    (tmp_path / "guilds").mkdir()
+    (tmp_path / "default.yaml").write_text("language: en\n")
+    block = guild(regexes=[{"name": "repeat", "pattern": r"(buy)\s+\1"}])
+    (tmp_path / "guilds" / "1.yaml").write_text(yaml.safe_dump(block))
+    _store, report = load_config(tmp_path, builtins=(PLUGIN,), entry_points=False)
+    assert not report.ok
+    lines = "\n".join(report.lines())
+    assert "plugins.self_promotion.regexes[0].pattern" in lines
+    assert "not valid RE2" in lines and "backreferences" in lines
+    assert "1.yaml:" in lines  # file:line so the admin can find it
+
+
+async def test_bad_phrase_syntax_is_rejected_at_load(tmp_path):
+    (tmp_path / "default.yaml").write_text(yaml.safe_dump(guild(phrases={"x": {"phrases": ["buy*now"]}})))
+    _store, report = load_config(tmp_path, builtins=(PLUGIN,), entry_points=False)
+    assert "only allowed at the start or end" in "\n".join(report.lines())
+
+
+def test_shipped_default_config_matches_the_model():
+    from pathlib import Path
+
+    from plugins.self_promotion._config import SelfPromotionConfig
+
+    path = Path(__file__).resolve().parent.parent / "plugins" / "self_promotion" / "default_config.yaml"
+    assert SelfPromotionConfig.model_validate(yaml.safe_load(path.read_text())) == SelfPromotionConfig()
+
+
+async def test_message_counts_survive_a_restart(tmp_path):
+    from test_self_promotion_helpers import signal_names
+
+    from bot.testing import Harness
+
+    db = str(tmp_path / "bot.db")
+    config = guild(threshold=0.2)
+    async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
+        member = await regular(h, 40)
+        await h.tick()
+    async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
+        member = h.member(40, days_in_server=100)
+        names = signal_names(await h.send("see https://blog.example.net/post", author=member))
+        assert "unknown_link" in names and not names & {"first_messages", "trust_gate", "link_only"}

@@ -1,0 +1,127 @@
+"""Self-promotion: normalisation against evasion, link/invite extraction, AutoMod phrase syntax."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from plugins.self_promotion._config import SelfPromotionConfig
+from plugins.self_promotion._links import DomainSet, find_links
+from plugins.self_promotion._normalize import fold, normalize, words
+from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
+from plugins.self_promotion._signals import EMPTY, Detector
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("sub\u200bscri\u2060be to my chan\ufeffnel", "subscribe to my channel"),  # zero-width
+    ("ѕubѕcrіbе tо my сhаnnеl", "subscribe to my channel"),  # Cyrillic look-alikes
+    ("Ｓｕｂｓｃｒｉｂｅ", "subscribe"),  # fullwidth
+    ("𝐜𝐡𝐞𝐜𝐤 𝐨𝐮𝐭", "check out"),  # mathematical bold
+    ("s̷u̸b̴s̵c̶r̷i̸b̵e̶", "subscribe"),  # zalgo
+    ("ᴄʜᴇᴄᴋ ᴍʏ ᴄʜᴀɴɴᴇʟ", "check my channel"),  # small capitals
+])
+def test_fold_undoes_unicode_tricks(raw, expected):
+    assert fold(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("hxxps://bit . ly/abc", "https://bit.ly/abc"),
+    ("visit example[.]com now", "visit example.com now"),
+    ("visit example(dot)com", "visit example.com"),
+    ("kidsstuff  . com", "kidsstuff.com"),
+    ("www.youtube. com/watch", "www.youtube.com/watch"),
+    ("site dot com", "site.com"),
+    ("discord . gg / abcd", "discord.gg/abcd"),
+])
+def test_undefang(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("prose", ["I did it. Me too", "the end . Next time", "that's it. be careful"])
+def test_prose_with_dots_is_not_a_link(prose):
+    assert find_links(normalize(prose)) == []
+
+
+def test_find_links_masked_embeds_and_bare_domains():
+    text = normalize("see [my page](https://M.YouTube.com/@me) and shop.example.co.uk/x?ref=12#friend=3")
+    links = find_links(text, ("https://Patreon.com/someone",))
+    hosts = [link.host for link in links]
+    assert hosts == ["m.youtube.com", "shop.example.co.uk", "patreon.com"]
+    assert links[0].masked_text == "my page"
+    assert ("ref", "12") in links[1].query and ("friend", "3") in links[1].query
+
+
+@pytest.mark.parametrize("text", [
+    "join discord.gg/AbCd12", "discord.com/invite/AbCd12", "discordapp.com/invite/AbCd12",
+    "come to .gg/AbCd12", "d i s c o r d . g g / AbCd12", "d1sc0rd.gg/AbCd12", "discord\u200b.gg/AbCd12",
+])
+def test_invites_in_all_forms(text):
+    assert [c.lower() for c in Detector(SelfPromotionConfig()).content(text).invites] == ["abcd12"]
+
+
+def test_invite_codes_keep_their_case():
+    det = Detector(SelfPromotionConfig())
+    assert det.content("join discord.gg/AbCd12").invites == ("AbCd12",)
+
+
+def test_domain_set_subdomains_and_paths():
+    domains = DomainSet.of(["youtube.com/@", "https://www.example.com", "*.shop.net"])
+    links = {link.host + link.path: link for link in find_links(
+        "m.youtube.com/@me youtube.com/watch?v=1 sub.example.com/a notexample.com/a x.shop.net")}
+    assert domains.match(links["m.youtube.com/@me"]) == "youtube.com/@"
+    assert domains.match(links["youtube.com/watch"]) is None
+    assert domains.match(links["sub.example.com/a"]) == "example.com"
+    assert domains.match(links["notexample.com/a"]) is None
+    assert domains.match(links["x.shop.net/"]) == "shop.net"
+
+
+def test_automod_wildcards():
+    matcher = PhraseMatcher({"g": ["cat", "dog*", "*fish", "*bird*", "check out my"]})
+    found = lambda text: [p for _, p in matcher.match(words(fold(text)))]  # noqa: E731
+    assert found("a cat!") == ["cat"]
+    assert found("concatenate") == []  # whole word only
+    assert found("doggo") == ["dog*"]
+    assert found("hotdog") == []
+    assert found("swordfish") == ["*fish"]
+    assert found("fisherman") == []
+    assert found("jailbirds") == ["*bird*"]
+    assert found("....check......out  my!!") == ["check out my"]
+
+
+def test_nested_phrases_do_not_add_up():
+    matcher = PhraseMatcher({"soft": ["dm me"], "offer": ["dm me for"], "self": ["my channel"]})
+    assert matcher.match(words("dm me for prices on my channel")) == [("offer", "dm me for"), ("self", "my channel")]
+
+
+@pytest.mark.parametrize("bad", ["a*b", "***", "  "])
+def test_bad_automod_phrases_are_refused(bad):
+    with pytest.raises(ValueError):
+        parse_phrase(bad)
+
+
+def test_plain_chat_takes_the_fast_path():
+    det = Detector(SelfPromotionConfig())
+    for text in ["hey how is everyone", "I think the patch made it better.", "lol 😂", ""]:
+        assert det.content(text) is EMPTY
+
+
+def test_hostile_input_is_bounded():
+    det = Detector(SelfPromotionConfig())
+    nasty = ["a." * 5000, "[" * 5000 + "](" * 3000, "h" + "x" * 9000 + "p://", "d i s c o r d " * 800,
+             "\u0301" * 20000, "www." * 3000, "subscribe " * 2000, "x" * 3990 + ".com", "g g / " * 700,
+             "a-" * 2000 + ".com", "sub.example.com/ref/" * 200]
+    for text in nasty:
+        start = time.perf_counter()
+        det.content(text)
+        assert time.perf_counter() - start < 0.25, text[:20]
+
+
+def test_misspelled_key_words_match_their_phrases():
+    from plugins.self_promotion._normalize import canonical_tokens
+
+    typos = "pls subscibe to my chanell and my vidoes".split()
+    assert canonical_tokens(typos) == "pls subscribe to my channel and my videos".split()
+    # real words near the vocabulary are left alone
+    assert canonical_tokens(["subscript", "describe", "chat", "chapel", "vide"]) == [
+        "subscript", "describe", "chat", "chapel", "vide"]
