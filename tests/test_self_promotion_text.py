@@ -120,8 +120,8 @@ def test_hostile_input_is_bounded():
 def test_misspelled_key_words_match_their_phrases():
     from plugins.self_promotion._normalize import canonical_tokens
 
-    typos = "pls subscibe to my chanell and my vidoes".split()
-    assert canonical_tokens(typos) == "pls subscribe to my channel and my videos".split()
+    typos = ["pls", "subscibe", "to", "my", "chanell", "and", "my", "vidoes"]
+    assert canonical_tokens(typos) == ["pls", "subscribe", "to", "my", "channel", "and", "my", "videos"]
     # real words near the vocabulary are left alone
     assert canonical_tokens(["subscript", "describe", "chat", "chapel", "vide"]) == [
         "subscript", "describe", "chat", "chapel", "vide"]

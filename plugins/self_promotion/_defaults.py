@@ -67,7 +67,7 @@ AFFILIATE_PATHS = ("ref", "refer", "referral", "referrals", "aff", "affiliate", 
 CTA_GROUPS = {
     "explicit_plug": (1.0, (
         "subscribe to me", "subscribe to my", "subscribe my", "subscribe me", "subscribe to our",
-        "sub to me", "sub to my", "sub my", "sub me", "sub to our", "subs to my", 
+        "sub to me", "sub to my", "sub my", "sub me", "sub to our", "subs to my",
         "sub4sub", "sub 4 sub", "sub for sub", "subforsub",
         "subscribe back", "sub back", "sub u back", "sub you back", "subscribe 4 subscribe",
         "subscribe for subscribe", "follow 4 follow", "follow for follow", "f4f", "l4l", "like 4 like",

@@ -126,5 +126,12 @@ def _within_one_edit(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+        if a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1]:
+            return True
+        # A substitution in a short word is only a typo when it swaps vowels ("vidios"), so
+        # real words one letter away ("chapel") are left alone.
+        return a[i + 1:] == b[i + 1:] and (len(b) >= 8 or (a[i] in _VOWELS and b[i] in _VOWELS))
     return a[i:] == b[i + 1:]
+
+
+_VOWELS = frozenset("aeiouy")
