@@ -1,0 +1,178 @@
+"""The discord.py client: minimal intents, gateway events -> engine, commands, buttons, timers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.discord_adapter import _convert as conv
+from bot.discord_adapter._commands import install, on_tree_error
+from bot.discord_adapter._invites import InviteResolver
+from bot.discord_adapter._views import AlertButton
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+log = logging.getLogger("pitchfree.discord")
+
+
+def intents() -> discord.Intents:
+    """Only what the plugins need: guilds, members, guild messages, message content, reactions."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.members = True
+    wanted.guild_messages = True
+    wanted.message_content = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+class PitchfreeBot(commands.Bot):
+    """Feeds gateway events to the engine; `shutdown()` stops taking events and stops the engine."""
+
+    def __init__(self, engine: Engine, *, sync_global: bool = False, tick_seconds: float = 30.0,
+                 reidentify_delay: float = 5.0, **client_options) -> None:
+        options = {"chunk_guilds_at_startup": False, "max_messages": 5000,
+                   "allowed_mentions": discord.AllowedMentions.none(), **client_options}
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None, **options)
+        self.engine = engine
+        self.sync_global = sync_global
+        self.tick_seconds = tick_seconds
+        self.reidentify_delay = reidentify_delay
+        self.accepting = True
+        self.synced = asyncio.Event()
+        self.skipped_commands: list[str] = []
+        self._inflight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._tick_task: asyncio.Task | None = None
+        self._stopped = False
+        engine.services["invite_resolver"] = InviteResolver(self)
+
+    async def setup_hook(self) -> None:
+        """Register commands and persistent buttons, sync commands, start the timer."""
+        self.tree.on_error = on_tree_error
+        self.skipped_commands = install(self.tree, self.engine)
+        self.add_dynamic_items(AlertButton)
+        await self.sync_commands()
+        self._tick_task = asyncio.create_task(self._tick_loop(), name="pitchfree-tick")
+
+    async def sync_commands(self) -> None:
+        """Sync to each configured guild (immediate) or globally (can take up to an hour to show)."""
+        try:
+            if self.sync_global:
+                synced = await self.tree.sync()
+                log.info("synced %d global commands", len(synced))
+            for guild_id in ([] if self.sync_global else self.engine.config.guild_ids()):
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                try:
+                    synced = await self.tree.sync(guild=guild)
+                    log.info("synced %d commands to guild %s", len(synced), guild_id)
+                except discord.HTTPException as exc:
+                    log.error("command sync failed for guild %s: %s %s (is the bot in that server, "
+                              "invited with the applications.commands scope?)", guild_id, exc.status, exc.text)
+        except discord.HTTPException as exc:
+            log.error("command sync failed: %s %s", exc.status, exc.text)
+        finally:
+            self.synced.set()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait before re-identifying after an invalid session (Discord rate-limits IDENTIFY)."""
+        if not initial:
+            await asyncio.sleep(self.reidentify_delay)
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            if not self.accepting:
+                return
+            try:
+                await self.engine.tick()
+            except Exception:
+                log.exception("tick failed")
+
+    # -- feeding the engine --
+
+    async def feed(self, event) -> None:
+        """Dispatch one neutral event, tracking in-flight work for a clean shutdown."""
+        if event is None or not self.accepting:
+            return
+        self._inflight += 1
+        self._idle.clear()
+        try:
+            await self.engine.dispatch(event)
+        except Exception:
+            log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
+                          getattr(event, "guild_id", "?"))
+        finally:
+            self._inflight -= 1
+            if self._inflight == 0:
+                self._idle.set()
+
+    def _cached_message(self, message_id: int) -> discord.Message | None:
+        return self._connection._get_message(message_id)
+
+    def _author_of(self, message_id: int) -> int | None:
+        msg = self._cached_message(message_id)
+        return msg.author.id if msg is not None else None
+
+    async def on_message(self, message: discord.Message) -> None:
+        if (self.user is not None and message.author.id == self.user.id) or message.is_system():
+            return  # our own messages, and "X joined"/"pinned a message" notices
+        await self.feed(conv.created(message, self._cached_message))
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        if self.user is not None and payload.message.author.id == self.user.id:
+            return
+        await self.feed(conv.edited(payload, self._cached_message))
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.feed(conv.deleted(payload))
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        for event in conv.bulk_deleted(payload):
+            await self.feed(event)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.user is not None and payload.user_id == self.user.id:
+            return
+        await self.feed(conv.reaction(payload, self._author_of))
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.feed(conv.reaction(payload, self._author_of))
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.feed(conv.joined(member))
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self.feed(conv.left(payload))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d guild(s)", self.user, self.user.id if self.user else "?",
+                 len(self.guilds))
+
+    async def on_resumed(self) -> None:
+        log.info("gateway session resumed")
+
+    # -- shutdown --
+
+    async def shutdown(self, drain_timeout: float = 10.0) -> None:
+        """Stop taking events, let in-flight ones finish, disconnect, then stop the engine (once)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.accepting = False
+        if self._tick_task is not None:
+            self._tick_task.cancel()
+        try:
+            await asyncio.wait_for(self._idle.wait(), drain_timeout)
+        except TimeoutError:
+            log.warning("shutdown: %d event(s) still in flight after %.0fs", self._inflight, drain_timeout)
+        if not self.is_closed():
+            await self.close()
+        await self.engine.stop()

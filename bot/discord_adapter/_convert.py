@@ -1,0 +1,142 @@
+"""discord.py objects and raw gateway payloads -> the core's neutral events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+
+from bot import events as ev
+
+_FORWARD = discord.MessageReferenceType.forward  # forwards carry a reference too; they are not replies
+_Message = discord.Message
+_Thread = discord.Thread
+_Forum = discord.ForumChannel
+
+
+def now() -> datetime:
+    """The adapter's clock, for events Discord sends without a timestamp (deletes, reactions)."""
+    return datetime.now(UTC)
+
+
+def member_of(user: discord.Member | discord.User | discord.abc.User) -> ev.Member:
+    """A neutral member; plain users (DMs, departed members) have no roles or join date."""
+    roles = getattr(user, "_roles", None)  # SnowflakeList of role ids, without @everyone
+    return ev.Member(
+        id=user.id,
+        display_name=user.display_name,
+        role_ids=frozenset(roles) if roles is not None else frozenset(),
+        joined_at=getattr(user, "joined_at", None),
+        created_at=user.created_at,
+        is_bot=user.bot,
+    )
+
+
+def _channel_scope(channel) -> tuple[int | None, int | None, bool, bool, int | None]:
+    """(parent id, category id, is thread, is forum post, thread owner) for a message's channel."""
+    if isinstance(channel, _Thread):
+        parent = channel.parent
+        return (channel.parent_id, getattr(parent, "category_id", None), True,
+                isinstance(parent, _Forum), channel.owner_id)
+    return None, getattr(channel, "category_id", None), False, False, None
+
+
+def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
+    """A neutral message, or None outside guilds. `state_lookup(id)` finds cached reply targets."""
+    guild_id = msg.guild.id if msg.guild is not None else getattr(msg, "guild_id", None)
+    if guild_id is None:
+        return None
+    parent_id, category_id, is_thread, is_forum, owner_id = _channel_scope(msg.channel)
+    reply_id = reply_author = None
+    ref = msg.reference
+    if ref is not None and ref.message_id is not None and ref.type is not _FORWARD:
+        reply_id = ref.message_id
+        target = ref.resolved if isinstance(ref.resolved, _Message) else None
+        if target is None and state_lookup is not None:
+            target = state_lookup(reply_id)
+        if target is not None:
+            reply_author = target.author.id
+    return ev.Message(
+        guild_id=guild_id,
+        channel_id=msg.channel.id,
+        message_id=msg.id,
+        author=member_of(msg.author),
+        content=msg.content,
+        created_at=msg.created_at,
+        parent_channel_id=parent_id,
+        category_id=category_id,
+        is_thread=is_thread,
+        is_forum_post=is_forum,
+        thread_owner_id=owner_id,
+        mention_ids=tuple([u.id for u in msg.mentions]) if msg.mentions else (),
+        role_mention_ids=tuple(msg.raw_role_mentions) if "<@&" in msg.content else (),
+        reply_to_message_id=reply_id,
+        reply_to_author_id=reply_author,
+        attachment_names=tuple([a.filename for a in msg.attachments]) if msg.attachments else (),
+        embed_urls=tuple([e.url for e in msg.embeds if e.url]) if msg.embeds else (),
+        edited_at=msg.edited_at,
+    )
+
+
+def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
+    """MESSAGE_CREATE -> MessageCreated (None for DMs)."""
+    message = message_of(msg, state_lookup)
+    return ev.MessageCreated(message) if message is not None else None
+
+
+def edited(payload: discord.RawMessageUpdateEvent, state_lookup=None) -> ev.MessageEdited | None:
+    """MESSAGE_UPDATE -> MessageEdited, when the content actually changed."""
+    after = message_of(payload.message, state_lookup)
+    if after is None:
+        return None
+    cached = payload.cached_message
+    before = message_of(cached, state_lookup) if cached is not None else None
+    if before is not None and before.content == after.content:
+        return None  # embed unfurls and pins also arrive as updates
+    return ev.MessageEdited(after=after, at=after.edited_at or now(), before=before)
+
+
+def deleted(payload: discord.RawMessageDeleteEvent) -> ev.MessageDeleted | None:
+    """MESSAGE_DELETE -> MessageDeleted (author known only when the message was cached)."""
+    if payload.guild_id is None:
+        return None
+    cached = payload.cached_message
+    return ev.MessageDeleted(payload.guild_id, payload.channel_id, payload.message_id, now(),
+                             cached.author.id if cached is not None else None)
+
+
+def bulk_deleted(payload: discord.RawBulkMessageDeleteEvent) -> list[ev.MessageDeleted]:
+    """MESSAGE_DELETE_BULK -> one MessageDeleted per message."""
+    if payload.guild_id is None:
+        return []
+    at = now()
+    authors = {m.id: m.author.id for m in payload.cached_messages}
+    return [ev.MessageDeleted(payload.guild_id, payload.channel_id, mid, at, authors.get(mid))
+            for mid in payload.message_ids]
+
+
+def reaction(payload: discord.RawReactionActionEvent, message_author_lookup=None
+             ) -> ev.ReactionAdded | ev.ReactionRemoved | None:
+    """MESSAGE_REACTION_ADD/REMOVE -> ReactionAdded/ReactionRemoved."""
+    if payload.guild_id is None:
+        return None
+    author_id = payload.message_author_id
+    if author_id is None and message_author_lookup is not None:
+        author_id = message_author_lookup(payload.message_id)
+    emoji = str(payload.emoji)
+    if payload.event_type == "REACTION_ADD":
+        member = payload.member
+        return ev.ReactionAdded(payload.guild_id, payload.channel_id, payload.message_id, payload.user_id,
+                                emoji, now(), author_id, member.bot if member is not None else False)
+    return ev.ReactionRemoved(payload.guild_id, payload.channel_id, payload.message_id, payload.user_id,
+                              emoji, now(), author_id)
+
+
+def joined(member: discord.Member) -> ev.MemberJoined:
+    """GUILD_MEMBER_ADD -> MemberJoined."""
+    return ev.MemberJoined(member.guild.id, member_of(member), member.joined_at or now())
+
+
+def left(payload: discord.RawMemberRemoveEvent) -> ev.MemberLeft:
+    """GUILD_MEMBER_REMOVE -> MemberLeft."""
+    return ev.MemberLeft(payload.guild_id, payload.user.id, now())
