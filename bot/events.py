@@ -7,11 +7,12 @@ use `at` (never the wall clock) for cooldowns, decay and windows, so replays beh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot._frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Member:
     """A guild member as seen when the event happened."""
 
@@ -23,7 +24,7 @@ class Member:
     is_bot: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Message:
     """A message posted in a guild channel, thread or forum post.
 
@@ -68,17 +69,21 @@ def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MessageCreated:
     """A new message was posted."""
 
     message: Message
-    guild_id: int = field(init=False)
-    at: datetime = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "guild_id", self.message.guild_id)
-        object.__setattr__(self, "at", self.message.created_at)
+    @property
+    def guild_id(self) -> int:
+        """The message's guild."""
+        return self.message.guild_id
+
+    @property
+    def at(self) -> datetime:
+        """When the message was posted."""
+        return self.message.created_at
 
     @property
     def event_id(self) -> str:
@@ -86,17 +91,18 @@ class MessageCreated:
         return f"message:{self.message.message_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MessageEdited:
     """A message's content changed; `before` is None when the old version was not cached."""
 
     after: Message
     at: datetime
     before: Message | None = None
-    guild_id: int = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "guild_id", self.after.guild_id)
+    @property
+    def guild_id(self) -> int:
+        """The message's guild."""
+        return self.after.guild_id
 
     @property
     def event_id(self) -> str:
@@ -104,7 +110,7 @@ class MessageEdited:
         return f"edit:{self.after.message_id}:{self.at.timestamp():.3f}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MessageDeleted:
     """A message was deleted (by its author, a moderator or a bot)."""
 
@@ -120,7 +126,7 @@ class MessageDeleted:
         return f"delete:{self.message_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReactionAdded:
     """`user_id` reacted with `emoji` to a message written by `message_author_id`."""
 
@@ -139,7 +145,7 @@ class ReactionAdded:
         return f"reaction+:{self.message_id}:{self.user_id}:{self.emoji}:{self.at.timestamp():.3f}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReactionRemoved:
     """`user_id` removed their `emoji` reaction from a message."""
 
@@ -157,7 +163,7 @@ class ReactionRemoved:
         return f"reaction-:{self.message_id}:{self.user_id}:{self.emoji}:{self.at.timestamp():.3f}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemberJoined:
     """A member joined the guild."""
 
@@ -171,7 +177,7 @@ class MemberJoined:
         return f"join:{self.member.id}:{self.at.timestamp():.0f}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemberLeft:
     """A member left (or was removed from) the guild."""
 

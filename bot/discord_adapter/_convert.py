@@ -19,62 +19,81 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+_DISCORD_EPOCH_MS = 1420070400000
+_EMPTY: frozenset[int] = frozenset()
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    """When a Discord id was created (cheaper than discord.utils.snowflake_time)."""
+    return datetime.fromtimestamp(((snowflake >> 22) + _DISCORD_EPOCH_MS) / 1000, UTC)
+
+
 def member_of(user: discord.Member | discord.User | discord.abc.User) -> ev.Member:
     """A neutral member; plain users (DMs, departed members) have no roles or join date."""
     roles = getattr(user, "_roles", None)  # SnowflakeList of role ids, without @everyone
     return ev.Member(
-        id=user.id,
-        display_name=user.display_name,
-        role_ids=frozenset(roles) if roles is not None else frozenset(),
-        joined_at=getattr(user, "joined_at", None),
-        created_at=user.created_at,
-        is_bot=user.bot,
+        user.id,
+        user.display_name,
+        frozenset(roles) if roles else _EMPTY,
+        getattr(user, "joined_at", None),
+        snowflake_time(user.id),
+        user.bot,
     )
 
 
 def _channel_scope(channel) -> tuple[int | None, int | None, bool, bool, int | None]:
     """(parent id, category id, is thread, is forum post, thread owner) for a message's channel."""
-    if isinstance(channel, _Thread):
+    if isinstance(channel, discord.Thread):
         parent = channel.parent
         return (channel.parent_id, getattr(parent, "category_id", None), True,
-                isinstance(parent, _Forum), channel.owner_id)
+                isinstance(parent, discord.ForumChannel), channel.owner_id)
     return None, getattr(channel, "category_id", None), False, False, None
 
 
+_REPLY_TYPES = (discord.MessageType.reply, discord.MessageType.default)
+
+
 def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
-    """A neutral message, or None outside guilds. `state_lookup(id)` finds cached reply targets."""
-    guild_id = msg.guild.id if msg.guild is not None else getattr(msg, "guild_id", None)
+    """A neutral message, or None outside guilds. `state_lookup(id)` finds cached reply targets.
+
+    Built positionally (in `ev.Message` field order): this runs for every gateway message.
+    """
+    guild = msg.guild
+    guild_id = guild.id if guild is not None else getattr(msg, "guild_id", None)
     if guild_id is None:
         return None
     parent_id, category_id, is_thread, is_forum, owner_id = _channel_scope(msg.channel)
     reply_id = reply_author = None
     ref = msg.reference
-    if ref is not None and ref.message_id is not None and ref.type is not _FORWARD:
+    if ref is not None and ref.message_id is not None and msg.type in _REPLY_TYPES:
         reply_id = ref.message_id
-        target = ref.resolved if isinstance(ref.resolved, _Message) else None
+        target = ref.resolved if isinstance(ref.resolved, discord.Message) else None
         if target is None and state_lookup is not None:
             target = state_lookup(reply_id)
         if target is not None:
             reply_author = target.author.id
+    mentions = msg.mentions
+    attachments = msg.attachments
+    embeds = msg.embeds
     return ev.Message(
-        guild_id=guild_id,
-        channel_id=msg.channel.id,
-        message_id=msg.id,
-        author=member_of(msg.author),
-        content=msg.content,
-        created_at=msg.created_at,
-        parent_channel_id=parent_id,
-        category_id=category_id,
-        is_thread=is_thread,
-        is_forum_post=is_forum,
-        thread_owner_id=owner_id,
-        mention_ids=tuple([u.id for u in msg.mentions]) if msg.mentions else (),
-        role_mention_ids=tuple(msg.raw_role_mentions) if "<@&" in msg.content else (),
-        reply_to_message_id=reply_id,
-        reply_to_author_id=reply_author,
-        attachment_names=tuple([a.filename for a in msg.attachments]) if msg.attachments else (),
-        embed_urls=tuple([e.url for e in msg.embeds if e.url]) if msg.embeds else (),
-        edited_at=msg.edited_at,
+        guild_id,
+        msg.channel.id,
+        msg.id,
+        member_of(msg.author),
+        msg.content,
+        snowflake_time(msg.id),
+        parent_id,
+        category_id,
+        is_thread,
+        is_forum,
+        owner_id,
+        tuple(u.id for u in mentions) if mentions else (),
+        tuple(msg.raw_role_mentions) if "<@&" in msg.content else (),
+        reply_id,
+        reply_author,
+        tuple(a.filename for a in attachments) if attachments else (),
+        tuple(e.url for e in embeds if e.url) if embeds else (),
+        msg.edited_at,
     )
 
 
