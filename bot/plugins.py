@@ -20,6 +20,7 @@ ENTRY_POINT_GROUP = "pitchfree.plugins"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.self_promotion:SelfPromotion",
     "plugins.helpful_answers:HelpfulAnswers",
+    "plugins.engagement:Engagement",
 )
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

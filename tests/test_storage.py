@@ -126,3 +126,26 @@ async def test_corrupt_file_fails_with_hint(tmp_path):
 async def test_missing_directory_is_a_clear_error(tmp_path):
     with pytest.raises(StorageError, match="does not exist"):
         await Database.open(tmp_path / "nope" / "x.db")
+
+
+async def test_sources_hand_over_rows_at_every_flush(tmp_path):
+    db = await open_db(tmp_path / "f.db")
+    writer = BatchedWriter(db, max_rows=1000, max_delay_ms=10)
+    held = [("h0",), ("h1",)]
+
+    def drain():
+        while held:
+            writer.add(INSERT, held.pop(0))
+
+    def broken():
+        raise RuntimeError("source bug")
+
+    writer.add_source(broken)
+    writer.add_source(drain)
+    writer.add(INSERT, ("direct",))
+    assert await writer.flush() is True
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")] == ["direct", "h0", "h1"]
+    held.append(("late",))
+    await writer.close()
+    assert await db.fetchval("SELECT COUNT(*) FROM rows WHERE v = 'late'") == 1
+    await db.close()

@@ -43,6 +43,7 @@ class BatchedWriter:
         self.max_retry_delay_s = max_retry_delay_s
         self._on_failure = on_failure
         self._pending: list[tuple[str, Sequence[Any]]] = []
+        self._sources: list[Callable[[], None]] = []
         self._flush_lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
@@ -64,6 +65,14 @@ class BatchedWriter:
         if len(self._pending) >= self.max_rows:
             self._wake.set()
 
+    def add_source(self, drain: Callable[[], None]) -> None:
+        """Call `drain()` at the start of every flush, to hand over rows a plugin buffers itself.
+
+        A plugin that groups its rows by statement (so each batch costs one `executemany` per
+        statement) registers its hand-over here; its rows then share the writer's loss window.
+        """
+        self._sources.append(drain)
+
     def start(self) -> None:
         """Start the background flusher (needs a running event loop)."""
         if self._task is None:
@@ -83,6 +92,8 @@ class BatchedWriter:
     async def flush(self) -> bool:
         """Write everything pending now; on failure keep the rows and return False."""
         async with self._flush_lock:
+            if not self._closed:
+                self._drain_sources()
             if not self._pending:
                 return True
             batch, self._pending = self._pending, []
@@ -101,8 +112,16 @@ class BatchedWriter:
             self.rows_written += len(batch)
             return True
 
+    def _drain_sources(self) -> None:
+        for drain in self._sources:
+            try:
+                drain()
+            except Exception:  # a broken source must not stop other rows being written
+                log.exception("a batched-writer source failed to hand over its rows")
+
     async def close(self, *, attempts: int = 5, spill_path: str | Path | None = None) -> None:
         """Stop the flusher and write everything; spill to a file if the DB keeps failing."""
+        self._drain_sources()
         self._closed = True
         self._wake.set()
         if self._task is not None:

@@ -1,0 +1,321 @@
+"""Engagement log, community health reports and the "don't ignore them" monitor."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.actions import Action
+from bot.commands import CommandSpec
+from bot.context import PluginContext
+from bot.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageCreated,
+    MessageDeleted,
+    MessageEdited,
+    ReactionAdded,
+    ReactionRemoved,
+)
+from bot.hookspecs import hookimpl
+from bot.storage import Migration
+from plugins.engagement import _log as L
+from plugins.engagement._commands import command_specs
+from plugins.engagement._config import EngagementConfig
+from plugins.engagement._digest import weekly_digest
+from plugins.engagement._metrics import Period, compute, key_figures, period_ending
+from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges
+from plugins.engagement._questions import build_detector
+from plugins.engagement._rollup import forget, local_day, prune, rollup
+
+__all__ = ["Engagement", "EngagementConfig"]
+
+_DEFAULT = EngagementConfig()
+_DAYS_PER_TICK = 31
+
+
+class Engagement:
+    """Logs message metadata, keeps daily rollups, reports figures and nudges helpers."""
+
+    def __init__(self) -> None:
+        self.ctx: PluginContext | None = None
+        self.log: L.LogBuffer | None = None
+        self.questions: dict[int, OpenQuestions] = {}
+        self._detectors: dict[int, tuple[Any, Any]] = {}
+        self._last_config: EngagementConfig | None = None
+        self._last_detector: Any = None
+        self._last_maintenance: dict[int, float] = {}
+        self._content_checked: set[int] = set()
+        self.digest_week: dict[int, str] = {}
+        self.figures_cache: dict[tuple[int, float, float], dict] = {}
+
+    # -- declarations --
+
+    @hookimpl
+    def pitchfree_config_model(self) -> type[EngagementConfig]:
+        """The `plugins.engagement` block."""
+        return EngagementConfig
+
+    @hookimpl
+    def pitchfree_migrations(self) -> list[Migration]:
+        """Tables for the log, questions and rollups."""
+        return L.MIGRATIONS
+
+    @hookimpl
+    def pitchfree_commands(self) -> list[CommandSpec]:
+        """/engagement, /unanswered, /pitchfree forget and /privacy forget-me."""
+        return command_specs(self)
+
+    # -- lifecycle --
+
+    @hookimpl
+    async def pitchfree_startup(self, ctx: PluginContext) -> None:
+        """Reload open questions so a restart does not lose them."""
+        self.attach(ctx)
+        if ctx.db is None:
+            return
+        newest = await ctx.db.fetchval("SELECT MAX(asked_at) FROM eng_questions")
+        if newest is None:
+            return
+        rows = await ctx.db.fetchall(
+            "SELECT guild_id, message_id, channel_id, root_channel_id, author_id, asked_at, nudge_due, "
+            "own_thread, nudged_at FROM eng_questions WHERE answered_at IS NULL AND deleted = 0 "
+            "AND asked_at >= ? ORDER BY asked_at", (newest - 720 * 3600,))
+        for gid, mid, cid, root, author, asked, due, own, nudged in rows:
+            limit = (ctx.config(gid) or _DEFAULT).max_open_questions
+            q = OpenQuestion(mid, cid, root, author, asked, due, bool(own), nudged is not None)
+            self.questions.setdefault(gid, OpenQuestions()).add(q, limit)
+
+    def attach(self, ctx: PluginContext) -> None:
+        """Keep the context and set up the row buffer (when there is storage)."""
+        self.ctx = ctx
+        self.log = L.LogBuffer(ctx.writer) if ctx.writer is not None else None
+        if self.log is not None:
+            ctx.writer.add_source(self.log.push)  # buffered rows share the writer's loss window
+
+    @hookimpl
+    def pitchfree_shutdown(self, ctx: PluginContext) -> None:
+        """Hand buffered rows to the writer before it is flushed for the last time."""
+        if self.log is not None:
+            self.log.push()
+
+    @hookimpl
+    def pitchfree_config_reloaded(self, guild_id: int, ctx: PluginContext) -> None:
+        """Drop compiled question detectors built from the old config."""
+        self._detectors.clear()
+        self._last_config = self._last_detector = None
+
+    # -- logging (hot path: synchronous, no awaits, writes go through the batched writer) --
+
+    def _detector(self, config: EngagementConfig):
+        if config is self._last_config:
+            return self._last_detector
+        cached = self._detectors.get(id(config))
+        if cached is None or cached[0] is not config:
+            cached = self._detectors[id(config)] = (config, build_detector(
+                config.question_languages, config.question_patterns, config.min_question_chars))
+        self._last_config, self._last_detector = config, cached[1]
+        return cached[1]
+
+    @hookimpl
+    def pitchfree_message(self, event: MessageCreated, config: EngagementConfig | None, ctx: PluginContext) -> None:
+        """Log one message's metadata; track questions and answers to them."""
+        m = event.message
+        author = m.author
+        if author.is_bot:
+            return
+        config = config or _DEFAULT
+        gid = m.guild_id
+        log = self.log
+        ts = m.created_at.timestamp()
+        oq = self.questions.get(gid)
+        if oq is not None and oq.open:
+            hits = oq.answered_by(m)
+            if hits:
+                for qid in hits:
+                    oq.remove(qid)
+                    if log is not None:
+                        log.answers.append((ts, author.id, gid, qid))
+        if not config.log_messages:
+            return
+        rid = m.reply_to_message_id
+        if rid is not None and log is not None and m.reply_to_author_id != author.id:
+            log.got_reply.append((gid, rid, author.id, ts - config.conversation_window_minutes * 60))
+        content = m.content
+        is_q = self._detector(config)(content)
+        parent = m.parent_channel_id
+        root, thread = (m.channel_id, None) if parent is None else (parent, m.channel_id)
+        if log is not None:
+            n = len(content)
+            log.messages.append((
+                gid, m.message_id, root, thread, author.id, ts, rid, m.reply_to_author_id,
+                len(m.mention_ids), "://" in content or "www." in content, is_q,
+                0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
+                content[: config.content_max_chars] if config.keep_content else None))
+        if is_q:
+            due = ts + config.nudge_after_minutes * 60 if config.monitor_questions else None
+            own = parent is not None and m.thread_owner_id == author.id
+            if oq is None:
+                oq = self.questions[gid] = OpenQuestions()
+            oq.add(OpenQuestion(m.message_id, m.channel_id, root, author.id, ts, due, own), config.max_open_questions)
+            if log is not None:
+                log.questions.append((gid, m.message_id, m.channel_id, root, author.id, ts, due, own))
+        if log is not None and len(log.messages) >= log.limit:
+            log.push()
+
+    @hookimpl
+    def pitchfree_message_edit(self, event: MessageEdited, config: EngagementConfig | None, ctx: PluginContext) -> None:
+        """Log an edit (and the new text when content is kept)."""
+        m = event.after
+        log = self.log
+        if m.author.is_bot or log is None or not (config or _DEFAULT).log_messages:
+            return
+        config = config or _DEFAULT
+        if config.keep_content:
+            log.add(L.MARK_EDITED_CONTENT, (m.content[: config.content_max_chars], m.guild_id, m.message_id))
+        else:
+            log.add(L.MARK_EDITED, (m.guild_id, m.message_id))
+        log.add(L.INSERT_EVENT, (m.guild_id, "edit", event.at.timestamp(), m.author.id, m.channel_id,
+                                        m.message_id, None, None))
+
+    @hookimpl
+    def pitchfree_message_delete(self, event: MessageDeleted, ctx: PluginContext) -> None:
+        """Log a delete; a deleted question is no longer open."""
+        oq = self.questions.get(event.guild_id)
+        if oq is not None:
+            oq.remove(event.message_id)
+        log = self.log
+        if log is None:
+            return
+        log.add(L.MARK_DELETED, (event.guild_id, event.message_id))
+        log.add(L.MARK_QUESTION_DELETED, (event.guild_id, event.message_id))
+        log.add(L.INSERT_EVENT, (event.guild_id, "delete", event.at.timestamp(), event.author_id,
+                                        event.channel_id, event.message_id, None, None))
+
+    @hookimpl
+    def pitchfree_reaction_add(self, event: ReactionAdded, ctx: PluginContext) -> None:
+        """Log a reaction (not from bots)."""
+        if self.log is not None and not event.user_is_bot:
+            self.log.add(L.INSERT_EVENT, (event.guild_id, "reaction", event.at.timestamp(), event.user_id,
+                                            event.channel_id, event.message_id, event.message_author_id, event.emoji))
+
+    @hookimpl
+    def pitchfree_reaction_remove(self, event: ReactionRemoved, ctx: PluginContext) -> None:
+        """Log a removed reaction."""
+        if self.log is not None:
+            self.log.add(L.INSERT_EVENT, (event.guild_id, "unreaction", event.at.timestamp(), event.user_id,
+                                            event.channel_id, event.message_id, event.message_author_id, event.emoji))
+
+    @hookimpl
+    def pitchfree_member_join(self, event: MemberJoined, ctx: PluginContext) -> None:
+        """Log a join (bots excluded); the join day is in the community's timezone."""
+        if self.log is None or event.member.is_bot:
+            return
+        ts = event.at.timestamp()
+        day = local_day(ts, ctx.core(event.guild_id).tz)
+        self.log.add(L.INSERT_JOIN, (event.guild_id, event.member.id, ts, day))
+        self.log.add(L.INSERT_EVENT, (event.guild_id, "join", ts, event.member.id, None, None, None, None))
+
+    @hookimpl
+    def pitchfree_member_leave(self, event: MemberLeft, ctx: PluginContext) -> None:
+        """Log a leave."""
+        if self.log is None:
+            return
+        ts = event.at.timestamp()
+        self.log.add(L.MARK_LEFT, (ts, event.guild_id, event.user_id))
+        self.log.add(L.INSERT_EVENT, (event.guild_id, "leave", ts, event.user_id, None, None, None, None))
+
+    # -- timer: nudges, rollups and pruning, weekly digest --
+
+    @hookimpl
+    async def pitchfree_tick(self, guild_id: int, now: datetime, config: EngagementConfig | None,
+                             ctx: PluginContext) -> list[Action]:
+        """Nudge helpers about overdue questions; roll up and prune at most every maintenance interval."""
+        config = config or _DEFAULT
+        tz = ctx.core(guild_id).tz
+        now_ts = now.timestamp()
+        actions: list[Action] = []
+        oq = self.questions.get(guild_id)
+        if oq is not None:
+            oq.expire(now_ts - config.open_question_max_age_hours * 3600)
+            actions, nudged = due_nudges(oq, guild_id, now, config, tz)
+            if self.log is not None:
+                for qid in nudged:
+                    self.log.add(L.NUDGED_QUESTION, (now_ts, guild_id, qid))
+        if self.log is not None:
+            self.log.push()
+        if ctx.db is None:
+            return actions
+        last = self._last_maintenance.get(guild_id)
+        if last is None or not 0 <= now_ts - last < config.maintenance_interval_minutes * 60:
+            try:
+                # a bounded chunk per tick: a long backlog is caught up over several ticks
+                if await self.refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK):
+                    self._last_maintenance[guild_id] = now_ts
+                    clear = guild_id not in self._content_checked and not config.keep_content
+                    await prune(ctx.db, guild_id, tz, now_ts, config, clear)
+                    self._content_checked.add(guild_id)
+            except Exception as exc:
+                ctx.log.error("engagement maintenance failed for guild %s: %s", guild_id, exc)
+        if config.digest_channel is not None:
+            actions.extend(await weekly_digest(self, guild_id, now, config, ctx))
+        return actions
+
+    async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
+                      max_days: int | None = None) -> bool:
+        """Write pending rows and bring the daily rollups up to date (False: more days remain)."""
+        ctx = self.ctx
+        config = config or ctx.config(guild_id) or _DEFAULT
+        if self.log is not None:
+            self.log.push()
+            await ctx.writer.flush()
+        return await rollup(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts,
+                            config.conversation_window_minutes * 60, max_days)
+
+    async def report(self, guild_id: int, now: datetime, days: int, config: EngagementConfig) -> dict[str, Any]:
+        """The full report (with other plugins' figures) for `days` days ending `now`."""
+        from plugins.engagement._metrics import full_report
+
+        ctx = self.ctx
+        tz = ctx.core(guild_id).tz
+        await self.refresh(guild_id, now.timestamp(), config)
+        period = period_ending(now, days, tz)
+        report = await full_report(ctx.db, guild_id, tz, period, config.open_question_max_age_hours * 3600)
+        report["plugins"] = {}
+        if ctx.collect_figures is not None:
+            start = datetime.fromtimestamp(period.start_ts, now.tzinfo)
+            end = datetime.fromtimestamp(period.end_ts, now.tzinfo)
+            self.figures_cache[(guild_id, start.timestamp(), end.timestamp())] = key_figures(report)
+            try:
+                collected = await ctx.collect_figures(guild_id, start, end)
+            finally:
+                self.figures_cache.clear()
+            report["plugins"] = {k: v for k, v in collected.items() if k != ctx.name and isinstance(v, dict)}
+        return report
+
+    async def forget_member(self, guild_id: int, user_id: int) -> int:
+        """Delete everything logged about a member (rows and open questions)."""
+        oq = self.questions.get(guild_id)
+        if oq is not None:
+            oq.forget_member(user_id)
+        if self.log is not None:
+            self.log.push()
+            await self.ctx.writer.flush()
+        return await forget(self.ctx.db, guild_id, user_id) if self.ctx.db is not None else 0
+
+    # -- reporting --
+
+    @hookimpl
+    async def pitchfree_report_figures(self, guild_id: int, start: datetime, end: datetime,
+                                       ctx: PluginContext) -> dict[str, Any] | None:
+        """Headline engagement figures for another plugin's or the core's report."""
+        cached = self.figures_cache.get((guild_id, start.timestamp(), end.timestamp()))
+        if cached is not None:
+            return cached
+        if ctx.db is None:
+            return None
+        tz = ctx.core(guild_id).tz
+        await self.refresh(guild_id, end.timestamp())
+        period = Period(local_day(start.timestamp(), tz), local_day(end.timestamp() - 1e-3, tz),
+                        start.timestamp(), end.timestamp())
+        return key_figures(await compute(ctx.db, guild_id, tz, period, with_daily=False))

@@ -1,0 +1,180 @@
+"""Open questions in memory (bounded) and the "don't ignore them" nudges."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.actions import Action, Audit, Reply
+from bot.events import Message, message_link
+
+PLUGIN = "engagement"
+
+
+@dataclass(slots=True)
+class OpenQuestion:
+    """A question nobody else has answered yet."""
+
+    message_id: int
+    channel_id: int
+    root_channel_id: int
+    author_id: int
+    asked_at: float
+    due: float | None  # when to nudge; None when its channel is not monitored
+    own_thread: bool = False
+    nudged: bool = False
+
+
+class OpenQuestions:
+    """One community's open questions, indexed by asker and by thread for O(1) answer checks."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, OpenQuestion] = {}  # insertion order = asked order
+        self.by_asker: dict[int, list[int]] = {}
+        self.by_thread: dict[int, list[int]] = {}
+        self.nudge_times: deque[float] = deque()
+
+    def __len__(self) -> int:
+        return len(self.open)
+
+    def add(self, q: OpenQuestion, limit: int) -> None:
+        """Track a question, dropping the oldest when more than `limit` are open."""
+        if q.message_id in self.open:
+            return
+        while len(self.open) >= limit:
+            self.remove(next(iter(self.open)))
+        self.open[q.message_id] = q
+        self.by_asker.setdefault(q.author_id, []).append(q.message_id)
+        # A thread started from a message has the message's id; a forum post or thread the
+        # asker opened is "its thread" too.
+        self.by_thread.setdefault(q.message_id, []).append(q.message_id)
+        if q.own_thread:
+            self.by_thread.setdefault(q.channel_id, []).append(q.message_id)
+
+    def remove(self, message_id: int) -> OpenQuestion | None:
+        """Stop tracking a question; return it if it was open."""
+        q = self.open.pop(message_id, None)
+        if q is None:
+            return None
+        _discard(self.by_asker, q.author_id, message_id)
+        _discard(self.by_thread, q.message_id, message_id)
+        if q.own_thread:
+            _discard(self.by_thread, q.channel_id, message_id)
+        return q
+
+    def answered_by(self, m: Message) -> list[int] | None:
+        """Ids of open questions that `m` answers (someone else replies, mentions, or posts in its thread)."""
+        open_ = self.open
+        by_asker = self.by_asker
+        author = m.author.id
+        found: list[int] | None = None
+        rid = m.reply_to_message_id
+        if rid is not None:
+            q = open_.get(rid)
+            if q is not None and q.author_id != author:
+                found = [rid]
+        ra = m.reply_to_author_id
+        if ra is not None and ra != author and ra in by_asker:
+            found = self._asker_hits(ra, m, found)
+        for uid in m.mention_ids:
+            if uid != author and uid in by_asker:
+                found = self._asker_hits(uid, m, found)
+        ids = self.by_thread.get(m.channel_id)
+        if ids:
+            for qid in ids:
+                q = open_.get(qid)
+                if q is not None and q.author_id != author and (found is None or qid not in found):
+                    found = (found or []) + [qid]
+        return found
+
+    def _asker_hits(self, asker: int, m: Message, found: list[int] | None) -> list[int] | None:
+        root = m.parent_channel_id if m.parent_channel_id is not None else m.channel_id
+        for qid in self.by_asker[asker]:
+            q = self.open.get(qid)
+            if q is not None and q.root_channel_id == root and (found is None or qid not in found):
+                found = (found or []) + [qid]
+        return found
+
+    def forget_member(self, user_id: int) -> None:
+        """Drop every question asked by a member."""
+        for qid in list(self.by_asker.get(user_id, ())):
+            self.remove(qid)
+
+    def expire(self, oldest: float) -> list[int]:
+        """Stop tracking questions asked before `oldest`; return their ids."""
+        gone = [qid for qid, q in self.open.items() if q.asked_at < oldest]
+        for qid in gone:
+            self.remove(qid)
+        return gone
+
+
+def _discard(index: dict[int, list[int]], key: int, value: int) -> None:
+    ids = index.get(key)
+    if ids is not None:
+        if value in ids:
+            ids.remove(value)
+        if not ids:
+            del index[key]
+
+
+def in_quiet_hours(now: datetime, tz: ZoneInfo, start: int | None, end: int | None) -> bool:
+    """Whether `now` falls in the quiet hours [start, end) of the community (may wrap midnight)."""
+    if start is None or end is None or start == end:
+        return False
+    hour = now.astimezone(tz).hour
+    return start <= hour < end if start < end else hour >= start or hour < end
+
+
+def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
+    """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
+    now_ts = now.timestamp()
+    due = [q for q in oq.open.values() if not q.nudged and q.due is not None and q.due <= now_ts]
+    if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
+        return [], []
+    times = oq.nudge_times
+    while times and times[0] <= now_ts - 3600:
+        times.popleft()
+    budget = config.max_nudges_per_hour - len(times)
+    if budget <= 0:
+        return [], []
+    ping = f"<@&{config.helper_role}> " if config.helper_role else ""
+    actions: list[Action] = []
+    nudged: list[int] = []
+    if config.helpers_channel is not None:
+        batch = due[: config.max_questions_per_nudge]
+        lines = [f"• <#{q.channel_id}> asked {_age(now_ts - q.asked_at)} ago: "
+                 f"{message_link(guild_id, q.channel_id, q.message_id)}" for q in batch]
+        noun = "question is" if len(batch) == 1 else "questions are"
+        content = f"{ping}{len(batch)} {noun} still waiting for an answer:\n" + "\n".join(lines)
+        actions.append(Reply(plugin=PLUGIN, reason="unanswered questions", guild_id=guild_id,
+                             channel_id=config.helpers_channel, content=content))
+        times.append(now_ts)
+        nudged = [q.message_id for q in batch]
+    elif config.nudge_in_asker_channel:
+        for q in due[:budget]:
+            actions.append(Reply(plugin=PLUGIN, reason="unanswered question", guild_id=guild_id,
+                                 channel_id=q.channel_id, reply_to_message_id=q.message_id,
+                                 content=f"{ping}This question has been waiting {_age(now_ts - q.asked_at)} "
+                                         "for an answer. Can anyone help?"))
+            times.append(now_ts)
+            nudged.append(q.message_id)
+    else:
+        return [], []
+    for qid in nudged:
+        q = oq.open[qid]
+        q.nudged = True
+        actions.append(Audit(plugin=PLUGIN, reason="unanswered question nudge", guild_id=guild_id,
+                             topic="engagement.nudge",
+                             data={"message_id": qid, "channel_id": q.channel_id, "author_id": q.author_id,
+                                   "waited_minutes": round((now_ts - q.asked_at) / 60, 1)}))
+    return actions, nudged
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours < 48 else f"{hours // 24} days"

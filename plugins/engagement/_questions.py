@@ -1,0 +1,106 @@
+"""The question heuristic: a question mark, or question phrasing in the configured languages.
+
+Word-based so that it stays around a microsecond per message: the first 200 characters are
+lower-cased and split into words once; a message is a question when it has a question mark
+(outside links), starts with a question word (and has 3+ words, not ending in "!"), or contains
+one of the help-seeking phrases below. Admins may add their own regexes (RE2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import re2
+
+_MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish), Arabic
+_URL = re.compile(r"\S*://\S*")
+_HEAD = 200
+
+# Words that make a question when they start the message.
+_OPENERS: dict[str, str] = {
+    "en": "how what why when where who whom whose which can could would should shall does do did is are "
+          "was were has have will may might anyone anybody",
+    "de": "wie was warum wieso weshalb weswegen wann wo woher wohin wer wen wem welche welcher welches "
+          "welchen kann kannst könnt könnte könntet gibt hat habt hast ist sind weiß weiss muss soll darf",
+    "fr": "comment pourquoi quand où qui quoi quel quelle quels quelles combien est-ce quelqu'un "
+          "pouvez-vous peut-on sais-tu savez-vous y",
+    "es": "cómo qué cuándo dónde quién quiénes cuál cuáles cuánto cuánta alguien puedo puedes pueden "
+          "hay sabéis saben sabes",
+    "pt": "como quando onde quem qual quais quanto alguém alguem posso pode podem existe sabem sabe",
+    "it": "come perché perche quando dove chi quale quali quanto qualcuno posso puoi potete esiste "
+          "sapete sai",
+    "nl": "hoe wat waarom wanneer waar wie welke welk kan kun kunnen heeft hebben is zijn weet iemand",
+}
+
+# Help-seeking phrases, matched as whole word sequences anywhere in the first 200 characters.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("does anyone", "does anybody", "anyone know", "anybody know", "anyone have", "anyone tried",
+           "anyone seen", "any idea", "any ideas", "any tips", "any advice", "any suggestions",
+           "any suggestion", "need help", "need some help", "need advice", "can someone", "can somebody",
+           "can anyone", "could someone", "could anyone", "i'm wondering", "i wonder", "i'm stuck",
+           "i am stuck", "not sure how", "how do i", "how can i", "how should i", "is there a way",
+           "is there any way", "help me", "please help", "what's the best", "what is the best"),
+    "de": ("hat jemand", "weiß jemand", "weiss jemand", "kann jemand", "kann mir jemand", "kennt jemand",
+           "brauche hilfe", "ich frage mich", "gibt es eine möglichkeit", "wie kann ich"),
+    "fr": ("quelqu'un sait", "quelqu'un a", "quelqu'un peut", "quelqu'un connaît", "quelqu'un connait",
+           "besoin d'aide", "je me demande", "comment faire", "comment puis-je", "est-ce que",
+           "savez-vous", "sauriez-vous"),
+    "es": ("alguien sabe", "alguien tiene", "alguien puede", "alguien conoce", "necesito ayuda",
+           "me pregunto", "cómo puedo", "cómo hago", "hay alguna forma", "hay alguna manera", "alguna idea"),
+    "pt": ("alguém sabe", "alguém tem", "alguém pode", "alguém conhece", "alguem sabe", "preciso de ajuda",
+           "como posso", "como faço", "como faco", "alguma ideia"),
+    "it": ("qualcuno sa", "qualcuno ha", "qualcuno può", "qualcuno conosce", "ho bisogno di aiuto",
+           "mi chiedo", "come posso", "come faccio", "qualche idea"),
+    "nl": ("weet iemand", "heeft iemand", "kan iemand", "kent iemand", "hulp nodig", "hoe kan ik",
+           "is er een manier"),
+}
+
+
+def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
+                   min_chars: int = 8) -> Callable[[str], bool]:
+    """Return `is_question(text)` for the given languages and extra RE2 patterns."""
+    openers = frozenset(w for lang in languages for w in _OPENERS.get(lang, "").split())
+    # Each phrase is indexed by its longest (rarest) word: most messages share none of them.
+    by_anchor: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for lang in languages:
+        for phrase in _PHRASES.get(lang, ()):
+            words = tuple(phrase.split())
+            anchor = max(range(len(words)), key=lambda i: len(words[i]))
+            by_anchor.setdefault(words[anchor], []).append((anchor, words))
+    anchors = frozenset(by_anchor)
+    extras = [re2.compile("(?i)" + p) for p in extra_patterns]
+
+    def is_question(text: str) -> bool:
+        if len(text) < min_chars:
+            return False
+        # a "?" inside a link's query string is not a question
+        if ("?" in text or (not text.isascii() and ("？" in text or "¿" in text or "؟" in text))) and (
+                "://" not in text or any(m in _URL.sub("", text, 20) for m in _MARKS)):
+            return True
+        head = text[:_HEAD].lower()
+        if "’" in head:
+            head = head.replace("’", "'")
+        words = head.replace(",", " ").replace(".", " ").split()
+        if len(words) >= 3 and words[0] in openers and not text.rstrip().endswith("!"):
+            return True
+        if not anchors.isdisjoint(words) and _has_phrase(words, anchors.intersection(words), by_anchor):
+            return True
+        if extras:
+            head = text[:_HEAD * 2]
+            return any(p.search(head) for p in extras)
+        return False
+
+    return is_question
+
+
+def _has_phrase(words: list[str], hits: set[str], by_anchor: dict) -> bool:
+    for word in hits:
+        for offset, phrase in by_anchor[word]:
+            i = -1
+            for _ in range(words.count(word)):
+                i = words.index(word, i + 1)
+                start = i - offset
+                if start >= 0 and tuple(words[start:start + len(phrase)]) == phrase:
+                    return True
+    return False

@@ -1,0 +1,182 @@
+"""The "don't ignore them" monitor: answers, nudge timing, rate limits, quiet hours, restarts."""
+
+from datetime import timedelta
+
+from bot.actions import Audit, Reply
+from bot.testing import START, Harness
+
+PLUGIN = ("plugins.engagement:Engagement",)
+HELPERS = 555
+
+
+def cfg(**engagement):
+    return {"moderator_roles": [9], "plugins": {"engagement": {"helpers_channel": HELPERS, **engagement}}}
+
+
+def replies(actions):
+    return [a for a in actions if isinstance(a, Reply)]
+
+
+async def test_nudge_after_the_deadline_once_with_a_jump_link():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(helper_role=777)) as h:
+        asker = h.member(10)
+        await h.send("How do I reset my password?", author=asker)
+        q = h.last
+        h.advance(minutes=29)
+        assert replies(await h.tick()) == []
+        h.advance(minutes=1)
+        actions = await h.tick()
+        [nudge] = replies(actions)
+        assert nudge.channel_id == HELPERS and nudge.content.startswith("<@&777> 1 question")
+        assert q.jump_url in nudge.content and "30 min" in nudge.content
+        [audit] = [a for a in actions if isinstance(a, Audit)]
+        assert audit.topic == "engagement.nudge" and audit.data["message_id"] == q.message_id
+        h.advance(minutes=10)
+        assert replies(await h.tick()) == []
+
+
+async def test_answers_by_someone_else_stop_the_nudge_but_self_replies_do_not():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        a, b, c = h.member(10), h.member(11), h.member(12)
+        await h.send("Why is the bot offline?", author=a)
+        by_reply = h.last
+        await h.send("Where are the docs for plugins?", author=b)
+        by_mention = h.last
+        await h.send("Which version should I install?", author=c)
+        self_only = h.last
+        h.advance(minutes=5)
+        await h.send("it restarts nightly", author=b, reply_to=by_reply)
+        await h.send("look in the docs folder", author=a, mention_ids=(b.id,))
+        await h.send("bump, still need this", author=c, reply_to=self_only)
+        h.advance(minutes=30)
+        [nudge] = replies(await h.tick())
+        assert self_only.jump_url in nudge.content
+        assert by_reply.jump_url not in nudge.content and by_mention.jump_url not in nudge.content
+
+
+async def test_posting_in_the_question_thread_answers_it():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        a, b = h.member(10), h.member(11)
+        # a forum post opened by the asker: its starter message has the thread's id
+        await h.send("How do I configure the logging?", author=a, channel_id=300, message_id=300,
+                     parent_channel_id=301, is_thread=True, is_forum_post=True, thread_owner_id=a.id)
+        await h.send("Is there a dark mode setting?", author=a)
+        in_channel = h.last
+        h.advance(minutes=1)
+        await h.send("any more details to share", author=a, channel_id=300, parent_channel_id=301,
+                     is_thread=True, thread_owner_id=a.id)  # the asker themselves: not an answer
+        await h.send("set level to debug", author=b, channel_id=300, parent_channel_id=301,
+                     is_thread=True, thread_owner_id=a.id)
+        # a thread started from the question has the question's id
+        await h.send("yes, in settings", author=b, channel_id=in_channel.message_id, parent_channel_id=100,
+                     is_thread=True, thread_owner_id=b.id)
+        h.advance(minutes=40)
+        assert replies(await h.tick()) == []
+        assert (await h.command("unanswered", a)).text.startswith("No open questions")
+
+
+async def test_per_channel_deadline_from_overrides():
+    overrides = [{"when": {"channels": [200]}, "config": {"nudge_after_minutes": 5}},
+                 {"when": {"channels": [400]}, "config": {"monitor_questions": False}}]
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(overrides=overrides)) as h:
+        a = h.member(10)
+        await h.send("How do I deploy this on a VPS?", author=a, channel_id=200)
+        fast = h.last
+        await h.send("How do I deploy this on my laptop?", author=a, channel_id=100)
+        slow = h.last
+        await h.send("How do I deploy this on a raspberry?", author=a, channel_id=400)
+        off = h.last
+        h.advance(minutes=5)
+        [first] = replies(await h.tick())
+        assert fast.jump_url in first.content and slow.jump_url not in first.content
+        h.advance(minutes=25)
+        [second] = replies(await h.tick())
+        assert slow.jump_url in second.content
+        h.advance(hours=5)
+        assert replies(await h.tick()) == []
+        assert off.jump_url in (await h.command("unanswered", a)).text  # still listed, never nudged
+
+
+async def test_rate_limit_per_rolling_hour():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(
+            max_nudges_per_hour=2, max_questions_per_nudge=1)) as h:
+        for i in range(4):
+            await h.send(f"How do I fix error number {i}?", author=h.member(10 + i))
+        counts = []
+        for minutes in (30, 1, 1, 57, 1, 1):  # ticks at +30, +31, +32, +89, +90, +91
+            h.advance(minutes=minutes)
+            counts.append(len(replies(await h.tick())))
+    # two in the first hour; the slot from +30 frees at +90, the one from +31 at +91
+    assert counts == [1, 1, 0, 0, 1, 1]
+
+
+async def test_quiet_hours_in_the_community_timezone():
+    guild = cfg(quiet_hours_start=22, quiet_hours_end=8)
+    guild["timezone"] = "Europe/Berlin"  # UTC+1 in January
+    async with await Harness.create(builtins=PLUGIN, guild_config=guild) as h:
+        h.now = START.replace(hour=20, minute=50)  # 21:50 in Berlin
+        await h.send("How do I renew the certificate?", author=h.member(10))
+        h.advance(minutes=30)                      # 22:20 Berlin: quiet
+        assert replies(await h.tick()) == []
+        h.now = START.replace(hour=6, minute=59) + timedelta(days=1)  # 07:59 Berlin
+        assert replies(await h.tick()) == []
+        h.advance(minutes=1)                       # 08:00 Berlin
+        assert len(replies(await h.tick())) == 1
+
+
+async def test_never_in_the_askers_channel_unless_configured():
+    no_helpers = {"plugins": {"engagement": {}}}
+    async with await Harness.create(builtins=PLUGIN, guild_config=no_helpers) as h:
+        await h.send("How do I change my nickname?", author=h.member(10))
+        h.advance(minutes=45)
+        assert await h.tick() == []
+    in_channel = {"plugins": {"engagement": {"nudge_in_asker_channel": True}}}
+    async with await Harness.create(builtins=PLUGIN, guild_config=in_channel) as h:
+        await h.send("How do I change my nickname?", author=h.member(10))
+        q = h.last
+        h.advance(minutes=45)
+        [nudge] = replies(await h.tick())
+        assert (nudge.channel_id, nudge.reply_to_message_id) == (q.channel_id, q.message_id)
+
+
+async def test_deleted_and_expired_questions_are_not_nudged():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(
+            nudge_after_minutes=120, open_question_max_age_hours=1)) as h:
+        await h.send("How do I get the admin role?", author=h.member(10))
+        await h.delete(h.last)
+        await h.send("What happened to the old channel?", author=h.member(11))
+        h.advance(minutes=121)  # older than the 1 h tracking limit by now
+        assert replies(await h.tick()) == []
+        assert (await h.command("unanswered", h.member(11))).text.startswith("No open questions")
+
+
+async def test_open_questions_survive_a_restart(tmp_path):
+    db = str(tmp_path / "pf.db")
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(), db=db) as h:
+        await h.send("How do I export my data?", author=h.member(10))
+        open_q = h.last
+        await h.send("Why did my message vanish?", author=h.member(11))
+        await h.send("automod removed it", author=h.member(12), reply_to=h.last)
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(), db=db) as h:
+        h.advance(minutes=30)
+        [nudge] = replies(await h.tick())
+        assert open_q.jump_url in nudge.content and nudge.content.startswith("1 question")
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(), db=db) as h:
+        h.advance(minutes=60)
+        assert replies(await h.tick()) == []  # already nudged before the restart
+
+
+async def test_unanswered_lists_age_and_links_oldest_first():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        a = h.member(10)
+        await h.send("How do I link my account?", author=a, channel_id=200)
+        first = h.last
+        h.advance(minutes=20)
+        await h.send("Where is the changelog?", author=a)
+        second = h.last
+        h.advance(minutes=5)
+        text = (await h.command("unanswered", h.member(11))).text
+        assert text.index(first.jump_url) < text.index(second.jump_url)
+        assert "25 min in <#200>" in text and "5 min in <#100>" in text
+        await h.send("just a bot reply", author=h.member(98, bot=True), reply_to=first)
+        assert first.jump_url in (await h.command("unanswered", a)).text  # bots do not answer

@@ -1,0 +1,68 @@
+"""The multilingual question heuristic."""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plugins.engagement._config import ALL_LANGUAGES, EngagementConfig
+from plugins.engagement._questions import build_detector
+
+is_question = build_detector(ALL_LANGUAGES)
+
+
+@pytest.mark.parametrize("text", [
+    "Is this the right channel for setup problems?",
+    "How do I install the plugin on Windows",
+    "does anyone know a good library for charts",
+    "I am stuck with the build since yesterday",
+    "Weiß jemand, wie man das konfiguriert",
+    "Wie kann ich den Bot neu starten",
+    "quelqu’un sait comment faire ça",
+    "¿Alguien sabe cómo hacerlo",
+    "alguém sabe resolver esse erro",
+    "qualcuno sa come risolvere questo",
+    "weet iemand hoe dit werkt",
+    "これはどうやって使うの？",
+])
+def test_questions_are_recognised(text):
+    assert is_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "thanks, that worked",
+    "good morning everyone",
+    "The answer is 42 as usual",
+    "What a great release this is!",
+    "see https://example.org/search?q=docs for the docs",
+    "ok?",  # shorter than min_question_chars
+])
+def test_statements_are_not_questions(text):
+    assert not is_question(text)
+
+
+def test_languages_are_configurable():
+    english_only = build_detector(["en"])
+    assert not english_only("weet iemand hoe dit werkt")
+    assert english_only("does anyone know how this works")
+
+
+def test_extra_patterns_are_re2_and_case_insensitive():
+    detector = build_detector(["en"], [r"\bhalp\b"])
+    assert detector("HALP the server is down")
+    with pytest.raises(ValueError):
+        EngagementConfig(question_patterns=["(unclosed"])
+
+
+def test_hostile_input_is_bounded():
+    text = "a " * 200_000 + "anyone know"
+    start = time.perf_counter()
+    assert not is_question(text)  # phrases are only looked for at the start
+    assert time.perf_counter() - start < 0.05
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=600))
+def test_any_text_gives_a_bool(text):
+    assert is_question(text) in (True, False)

@@ -1,0 +1,118 @@
+"""The streaming export reader: same result whatever the chunk size, precise errors, bounded buffer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.replay import ExportError, ExportReader
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+MESSAGE = st.fixed_dictionaries({
+    "id": st.integers(1, 2**62).map(str), "type": st.just("Default"),
+    "timestamp": st.just("2024-01-01T00:00:00+00:00"), "content": TEXT,
+    "author": st.fixed_dictionaries({"id": st.just("5"), "name": TEXT}),
+    "n": st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()),
+})
+
+
+def _export(messages, *, indent=2, count=None, extra_after=True) -> dict:
+    doc = {"guild": {"id": "1", "name": "g"}, "channel": {"id": "2", "type": "GuildTextChat", "name": "c"},
+           "exportedAt": "2024-01-02T00:00:00+00:00", "messages": messages}
+    if extra_after:
+        doc["messageCount"] = len(messages) if count is None else count
+    return doc
+
+
+def _read(path, chunk):
+    reader = ExportReader(path, chunk_size=chunk)
+    header = reader.open()
+    return reader, header, list(reader.messages())
+
+
+@settings(max_examples=40, deadline=None)
+@given(messages=st.lists(MESSAGE, max_size=8), chunk=st.integers(1, 300), indent=st.sampled_from([None, 0, 2]),
+       bom=st.booleans())
+def test_round_trip_any_chunk_size(tmp_path_factory, messages, chunk, indent, bom):
+    path = tmp_path_factory.mktemp("r") / "e.json"
+    text = json.dumps(_export(messages), indent=indent, ensure_ascii=bool(chunk % 2))
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    reader, header, got = _read(path, chunk)
+    assert got == messages
+    assert header.channel["id"] == "2" and header.exported_at == "2024-01-02T00:00:00+00:00"
+    assert reader.message_count == len(messages) and reader.messages_read == len(messages)
+
+
+def test_keys_in_any_order_and_unknown_keys(tmp_path):
+    path = tmp_path / "e.json"
+    path.write_text('{"messageCount": 7, "whatever": [1, {"a": 2}], "channel": {"id": "9"},\n'
+                    ' "messages": [], "guild": {"id": "3"}}')
+    reader, header, got = _read(path, 4)
+    assert got == [] and reader.message_count == 7 and header.channel == {"id": "9"}
+    assert reader.header.guild == {"id": "3"}
+
+
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_truncated_file_names_the_position(tmp_path, chunk):
+    path = tmp_path / "cut.json"
+    text = json.dumps(_export([{"id": str(i), "content": "x" * 10} for i in range(5)]), indent=2)
+    path.write_text(text[: text.index('"3"') + 1])
+    reader = ExportReader(path, chunk_size=chunk)
+    reader.open()
+    got = []
+    with pytest.raises(ExportError) as info:
+        for m in reader.messages():
+            got.append(m["id"])
+    assert got == ["0", "1", "2"]
+    lines = path.read_text().splitlines()
+    assert info.value.path == str(path)
+    assert info.value.position == f"{len(lines)}:{len(lines[-1]) + 1}"  # just past the end
+    assert "end of file" in info.value.message
+
+
+@pytest.mark.parametrize("chunk", [5, 1 << 20])
+def test_syntax_error_position(tmp_path, chunk):
+    path = tmp_path / "bad.json"
+    path.write_text('{"channel": {"id": "1"},\n "messages": [\n  {"id": "1"},\n  {"id": "2",, "x": 1}\n ]}')
+    reader = ExportReader(path, chunk_size=chunk)
+    reader.open()
+    it = reader.messages()
+    assert next(it) == {"id": "1"}
+    with pytest.raises(ExportError) as info:
+        next(it)
+    assert info.value.position == "4:14"
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("", "expected a JSON object"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"channel": {"id": "1"}}', "no messages array"),
+    ('{"messages": [{"id": "1"}]} trailing', "unexpected data"),
+    ('{"messages": {"id": "1"}}', "'['"),
+])
+def test_structural_errors(tmp_path, text, needle):
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    reader = ExportReader(path, chunk_size=8)
+    with pytest.raises(ExportError) as info:
+        reader.open()
+        list(reader.messages())
+    assert needle in str(info.value) and str(path) in str(info.value)
+
+
+def test_buffer_stays_bounded(tmp_path):
+    path = tmp_path / "big.json"
+    msgs = [{"id": str(i), "content": "word " * 40} for i in range(20_000)]
+    path.write_text(json.dumps(_export(msgs), indent=2))
+    reader = ExportReader(path, chunk_size=64 << 10)
+    reader.open()
+    peak = count = 0
+    for _ in reader.messages():
+        count += 1
+        peak = max(peak, len(reader._buf))
+    assert count == 20_000
+    assert path.stat().st_size > 20 * peak
+    assert peak < 200 << 10
