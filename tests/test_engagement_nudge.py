@@ -180,3 +180,34 @@ async def test_unanswered_lists_age_and_links_oldest_first():
         assert "25 min in <#200>" in text and "5 min in <#100>" in text
         await h.send("just a bot reply", author=h.member(98, bot=True), reply_to=first)
         assert first.jump_url in (await h.command("unanswered", a)).text  # bots do not answer
+
+
+async def test_follow_up_answers_count_only_when_enabled():
+    for minutes, expected_nudged in ((0, True), (10, False)):
+        async with await Harness.create(builtins=PLUGIN, guild_config=cfg(follow_up_answer_minutes=minutes)) as h:
+            a, b, c = h.member(10), h.member(11), h.member(12)
+            await h.send("anyone around this weekend?", author=a)
+            casual = h.last
+            h.advance(minutes=3)
+            await h.send("yep, procrastinating on chores", author=b)  # answers without Discord's reply
+            await h.send("How do I reset my password?", author=c, channel_id=555)
+            unanswered = h.last
+            h.advance(minutes=3)
+            await h.send("Where is the FAQ?", author=b, channel_id=555)  # a question does not answer
+            h.advance(minutes=40)
+            nudges = replies(await h.tick())
+            text = "\n".join(n.content for n in nudges)
+            assert (casual.jump_url in text) is expected_nudged
+            assert unanswered.jump_url in text
+
+
+def test_english_auxiliaries_need_a_subject_without_question_mark():
+    from plugins.engagement._questions import build_detector
+
+    is_question = build_detector(["en"])
+    assert not is_question("have a good week everyone")
+    assert not is_question("was great seeing you all")
+    assert not is_question("what a day it has been")
+    assert is_question("have you tried restarting it")
+    assert is_question("is there a way to do this")
+    assert is_question("how do I install this")

@@ -80,13 +80,13 @@ class WordFilter:
         return {"messages_seen": sum(1 for m in self.messages if start <= m.created_at < end)}
 
 
-async def _replay(tmp_path: Path, *paths: Path, plugin: WordFilter | None = None, **kwargs):
+async def _replay(tmp_path: Path, *paths: Path, plugin: WordFilter | None = None, builtins=(), **kwargs):
     plugin = plugin or WordFilter()
     out, err = io.StringIO(), io.StringIO()
     jsonl = tmp_path / "out.jsonl"
     (tmp_path / "conf").mkdir(exist_ok=True)
     code = await run_replay([str(p) for p in paths], config_dir=str(tmp_path / "conf"), json_out=str(jsonl),
-                            builtins=(), entry_points=False, extra_plugins={"wordfilter": plugin},
+                            builtins=builtins, entry_points=False, extra_plugins={"wordfilter": plugin},
                             stdout=out, stderr=err, **kwargs)
     records = [json.loads(line) for line in jsonl.read_text().splitlines()]
     return code, records, out.getvalue(), err.getvalue(), plugin
@@ -229,7 +229,9 @@ def test_cli_entry_point(tmp_path, capsys):
 
 async def test_demo_export_replays_cleanly(tmp_path):
     root = Path(__file__).parent.parent / "examples"
-    code, records, out, err, plugin = await _replay(tmp_path, root / "export",
+    from bot.plugins import BUILTIN_PLUGINS
+
+    code, records, out, err, plugin = await _replay(tmp_path, root / "export", builtins=BUILTIN_PLUGINS,
                                                     guild_config=str(root / "guild.yaml"))
     assert code == 0, err
     stats = records[-1]["stats"]

@@ -129,8 +129,13 @@ class Engagement:
         log = self.log
         ts = m.created_at.timestamp()
         oq = self.questions.get(gid)
+        content = m.content
+        is_q = None
         if oq is not None and oq.open:
-            hits = oq.answered_by(m)
+            follow_up = config.follow_up_answer_minutes * 60
+            if follow_up and m.channel_id in oq.last_in_channel:
+                is_q = self._detector(config)(content)
+            hits = oq.answered_by(m, follow_up, bool(is_q))
             if hits:
                 for qid in hits:
                     oq.remove(qid)
@@ -141,8 +146,8 @@ class Engagement:
         rid = m.reply_to_message_id
         if rid is not None and log is not None and m.reply_to_author_id != author.id:
             log.got_reply.append((gid, rid, author.id, ts - config.conversation_window_minutes * 60))
-        content = m.content
-        is_q = self._detector(config)(content)
+        if is_q is None:
+            is_q = self._detector(config)(content)
         parent = m.parent_channel_id
         root, thread = (m.channel_id, None) if parent is None else (parent, m.channel_id)
         if log is not None:

@@ -24,6 +24,12 @@ class EngagementConfig(StrictModel):
     question_patterns: list[str] = Field(default_factory=list, description="Extra regexes (RE2 syntax, case-insensitive) that mark a message as a question.")
     min_question_chars: int = Field(8, ge=1, le=200, description="Shorter messages are never questions.")
     monitor_questions: bool = Field(True, description="Watch questions in this channel and nudge helpers when nobody answers.")
+    follow_up_answer_minutes: int = Field(
+        0, ge=0, le=1440,
+        description="Opt-in: a question also counts as answered when the next message in its channel from "
+                    "someone else, within this many minutes, is not itself a question (catches casual "
+                    "answers given without Discord's reply; also counts unrelated chatter). 0: only "
+                    "replies, mentions of the asker and posts in its thread count.")
     nudge_after_minutes: int = Field(30, ge=1, le=10080, description="Minutes without an answer from someone else before helpers are nudged (per channel via overrides).")
     helpers_channel: int | None = Field(None, description="Channel id where nudges are posted.")
     helper_role: int | None = Field(None, description="Role id pinged in nudges (optional).")

@@ -34,6 +34,7 @@ class OpenQuestions:
         self.open: dict[int, OpenQuestion] = {}  # insertion order = asked order
         self.by_asker: dict[int, list[int]] = {}
         self.by_thread: dict[int, list[int]] = {}
+        self.last_in_channel: dict[int, int] = {}  # channel id -> its latest open question
         self.nudge_times: deque[float] = deque()
 
     def __len__(self) -> int:
@@ -52,6 +53,7 @@ class OpenQuestions:
         self.by_thread.setdefault(q.message_id, []).append(q.message_id)
         if q.own_thread:
             self.by_thread.setdefault(q.channel_id, []).append(q.message_id)
+        self.last_in_channel[q.channel_id] = q.message_id
 
     def remove(self, message_id: int) -> OpenQuestion | None:
         """Stop tracking a question; return it if it was open."""
@@ -62,10 +64,13 @@ class OpenQuestions:
         _discard(self.by_thread, q.message_id, message_id)
         if q.own_thread:
             _discard(self.by_thread, q.channel_id, message_id)
+        if self.last_in_channel.get(q.channel_id) == message_id:
+            del self.last_in_channel[q.channel_id]
         return q
 
-    def answered_by(self, m: Message) -> list[int] | None:
-        """Ids of open questions that `m` answers (someone else replies, mentions, or posts in its thread)."""
+    def answered_by(self, m: Message, follow_up_s: float = 0.0, is_question: bool = False) -> list[int] | None:
+        """Ids of open questions that `m` answers: someone else replies, mentions the asker, posts
+        in its thread or, within `follow_up_s` seconds, posts next in its channel (not a question)."""
         open_ = self.open
         by_asker = self.by_asker
         author = m.author.id
@@ -87,6 +92,12 @@ class OpenQuestions:
                 q = open_.get(qid)
                 if q is not None and q.author_id != author and (found is None or qid not in found):
                     found = (found or []) + [qid]
+        if follow_up_s and not is_question:
+            qid = self.last_in_channel.get(m.channel_id)
+            q = open_.get(qid) if qid is not None else None
+            if (q is not None and q.author_id != author and (found is None or qid not in found)
+                    and m.created_at.timestamp() - q.asked_at <= follow_up_s):
+                found = (found or []) + [qid]
         return found
 
     def _asker_hits(self, asker: int, m: Message, found: list[int] | None) -> list[int] | None:

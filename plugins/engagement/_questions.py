@@ -2,7 +2,8 @@
 
 Word-based so that it stays around a microsecond per message: the first 200 characters are
 lower-cased and split into words once; a message is a question when it has a question mark
-(outside links), starts with a question word (and has 3+ words, not ending in "!"), or contains
+(outside links), starts with a question word (and has 3+ words, not ending in "!"; an English
+auxiliary must be followed by a subject, as in "have you", and "what a ..." is an exclamation), or contains
 one of the help-seeking phrases below. Admins may add their own regexes (RE2).
 """
 
@@ -32,6 +33,13 @@ _OPENERS: dict[str, str] = {
           "sapete sai",
     "nl": "hoe wat waarom wanneer waar wie welke welk kan kun kunnen heeft hebben is zijn weet iemand",
 }
+
+# English auxiliaries start statements too ("have a good week", "was great", "did it"); without a
+# question mark they make a question only when inverted with a subject ("have you", "is there").
+_INVERTED_AUX = frozenset(
+    "can could would should shall does do did is are was were has have will may might".split())
+_SUBJECTS = frozenset(
+    "i you u we they he she it there anyone anybody someone somebody this that these those your my ur".split())
 
 # Help-seeking phrases, matched as whole word sequences anywhere in the first 200 characters.
 _PHRASES: dict[str, tuple[str, ...]] = {
@@ -82,7 +90,8 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
         if "’" in head:
             head = head.replace("’", "'")
         words = head.replace(",", " ").replace(".", " ").split()
-        if len(words) >= 3 and words[0] in openers and not text.rstrip().endswith("!"):
+        if len(words) >= 3 and words[0] in openers and not text.rstrip().endswith("!") and (
+                words[0] not in _INVERTED_AUX or words[1] in _SUBJECTS) and words[1] not in ("a", "an"):
             return True
         if not anchors.isdisjoint(words) and _has_phrase(words, anchors.intersection(words), by_anchor):
             return True
