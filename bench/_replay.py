@@ -74,14 +74,25 @@ def replay_child(export: Path, workdir: Path) -> tuple[float, float, str]:
     return wall, max(peak_kb, before) / 1024, proc.stdout
 
 
-def _engine_seconds(workdir: Path) -> float | None:
-    """Seconds the replay spent after parsing, from its final JSON Lines report record."""
-    last = None
+def _replay_seconds(workdir: Path) -> float:
+    """Seconds the replay itself took (reading included), from its final JSON Lines record."""
+    last = ""
     with open(workdir / "out.jsonl", encoding="utf-8") as fh:
         for line in fh:
             last = line
-    stats = json.loads(last).get("stats", {}) if last else {}
-    return stats.get("engine_s")
+    return float(json.loads(last)["stats"]["seconds"])
+
+
+def parse_seconds(export: Path) -> float:
+    """Seconds to stream and merge every record of the export (the replay's reading stage alone)."""
+    from bot.replay._merge import Problems, expand_paths, merged, open_readers
+
+    problems = Problems()
+    start = time.perf_counter()
+    readers = open_readers(expand_paths([str(export)]), problems)
+    for _ in merged(readers, problems):
+        pass
+    return time.perf_counter() - start
 
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
@@ -95,13 +106,27 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         write_export(export, n)
         size_mb = sum(p.stat().st_size for p in export.iterdir()) / 2**20
         print(f"\nreplay: generated {n:,} messages ({size_mb:.0f} MB) in {time.perf_counter() - start:.1f} s")
+        parse_s = parse_seconds(export)
         wall, peak_mb, _ = replay_child(export, workdir)
-        engine_s = _engine_seconds(workdir)
-    figures = {"replay_wall_msgs_per_s": n / wall, "peak_rss_mb": peak_mb}
-    line = f"replay: {n:,} messages in {wall:.1f} s wall ({n / wall:,.0f} msg/s end to end)"
-    if engine_s:
-        figures["replay_msgs_per_s"] = n / engine_s
-        line += f"; after parsing {n / engine_s:,.0f} msg/s (target >= 20,000)"
-    print(line)
+        engine_s = max(_replay_seconds(workdir) - parse_s, 1e-9)
+    figures = {"replay_wall_msgs_per_s": n / wall, "replay_msgs_per_s": n / engine_s, "peak_rss_mb": peak_mb}
+    print(f"replay: {n:,} messages in {wall:.1f} s wall; parsing alone {n / parse_s:,.0f} msg/s; "
+          f"after parsing {n / engine_s:,.0f} msg/s (target >= 20,000)")
     print(f"replay: peak RSS {peak_mb:.0f} MB (target < 300 MB, flat in export size)")
     return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench._replay OUT --messages N`: write a large synthetic export."""
+    parser = argparse.ArgumentParser(prog="python -m bench._replay", description=main.__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_export(args.out, args.messages, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

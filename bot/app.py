@@ -34,7 +34,7 @@ def load_config(config_dir: Path | None, builtins: tuple[str, ...] = BUILTIN_PLU
     """Load plugins just far enough to know their config models, then validate the config."""
     pm = new_plugin_manager()
     load_plugins(pm, builtins, entry_point_group="pitchfree.plugins" if entry_points else None)
-    store = ConfigStore(config_dir, plugin_models(pm))
+    store = ConfigStore(config_dir, plugin_models(pm), _builtin_names())
     return store, store.load()
 
 
@@ -54,7 +54,7 @@ async def build_engine(
     load_plugins(pm, builtins, entry_point_group="pitchfree.plugins" if entry_points else None)
     for name, obj in (extra_plugins or {}).items():
         register(pm, name, obj)
-    store = ConfigStore(config_dir, plugin_models(pm))
+    store = ConfigStore(config_dir, plugin_models(pm), _builtin_names())
     for guild_id, path in (guild_files or {}).items():
         store.bind_file(guild_id, path)
     report = store.load()
@@ -66,3 +66,8 @@ async def build_engine(
     engine.caller.invalidate()
     await engine.start()
     return engine, report
+
+
+def _builtin_names() -> frozenset[str]:
+    """Names of every built-in plugin, loaded or not (their config blocks are never typos)."""
+    return frozenset(spec.partition(":")[0].rsplit(".", 1)[-1] for spec in BUILTIN_PLUGINS)

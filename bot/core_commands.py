@@ -65,7 +65,8 @@ class CoreCommands:
 
     def check(self, inv: Invocation) -> Response:
         """Validate the files as they are on disk now, without applying them."""
-        store = ConfigStore(self.engine.config.config_dir, self.engine.config.models)
+        current = self.engine.config
+        store = ConfigStore(current.config_dir, current.models, current.not_loaded)
         report = store.load()
         if report.ok:
             return Response(f"All {len(report.loaded)} config file(s) are valid.")

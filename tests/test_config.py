@@ -185,3 +185,10 @@ def test_billion_laughs_and_size_limit(tmp_path):
     (tmp_path / "default.yaml").write_text("language: en\n")
     _, problems = load(tmp_path)
     assert any("1 MiB" in p for p in problems)
+
+
+def test_blocks_of_builtin_plugins_left_out_are_skipped_not_errors(cfg_dir):
+    write(cfg_dir, "guilds/4.yaml", "plugins:\n  absent_builtin: {anything: 1}\n  typo_plugin: {}\n")
+    store = ConfigStore(cfg_dir, MODELS, not_loaded=frozenset({"absent_builtin"}))
+    problems = [str(p) for p in store.load().problems]
+    assert len(problems) == 1 and "unknown plugin 'typo_plugin'" in problems[0]

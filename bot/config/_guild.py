@@ -112,8 +112,12 @@ def build_guild_config(
     guild_id: int | None,
     layers: list[LoadedYaml],
     models: dict[str, type[BaseModel]],
+    not_loaded: frozenset[str] = frozenset(),
 ) -> GuildConfig:
-    """Merge layers (defaults first), validate everything, and report every problem at once."""
+    """Merge layers (defaults first), validate everything, and report every problem at once.
+
+    Blocks for `not_loaded` plugins (built-ins left out of this engine) are skipped, not errors.
+    """
     merged: dict[str, Any] = {}
     for layer in layers:
         merged = deep_merge(merged, layer.data)
@@ -129,7 +133,7 @@ def build_guild_config(
         report(("plugins",), "must be a mapping of plugin name to settings")
         plugin_blocks = {}
     for name in plugin_blocks:
-        if name not in models:
+        if name not in models and name not in not_loaded:
             report(("plugins", name), _unknown("plugin", name, models))
     plugins = {}
     for name, model in models.items():

@@ -40,9 +40,11 @@ class LoadReport:
 class ConfigStore:
     """All communities' configs. `guild(id)` is the hot-path lookup."""
 
-    def __init__(self, config_dir: str | Path | None, models: dict[str, type[BaseModel]]) -> None:
+    def __init__(self, config_dir: str | Path | None, models: dict[str, type[BaseModel]],
+                 not_loaded: frozenset[str] = frozenset()) -> None:
         self.config_dir = Path(config_dir) if config_dir is not None else None
         self.models = dict(models)
+        self.not_loaded = frozenset(not_loaded) - set(models)
         self._bound_files: dict[int, Path] = {}
         self._default: GuildConfig | None = None
         self._default_layer: LoadedYaml | None = None
@@ -77,7 +79,7 @@ class ConfigStore:
         default_layer = self._read_default(report)
         if default_layer is not None:
             try:
-                self._default = build_guild_config(None, [default_layer], self.models)
+                self._default = build_guild_config(None, [default_layer], self.models, self.not_loaded)
                 self._default_layer = default_layer
                 report.loaded.append(default_layer.file)
             except ConfigError as exc:
@@ -93,7 +95,7 @@ class ConfigStore:
             name = self._display(path)
             try:
                 layer = load_yaml_file(path, name)
-                config = build_guild_config(guild_id, base_layers + [layer], self.models)
+                config = build_guild_config(guild_id, base_layers + [layer], self.models, self.not_loaded)
             except ConfigError as exc:
                 report.problems += exc.problems
                 if guild_id is not None and guild_id in self._guilds:
