@@ -16,7 +16,7 @@ import pluggy
 from pydantic import BaseModel
 
 from bot import events as ev
-from bot.actions import Action, ModAlert, RecordCase
+from bot.actions import Action, Audit, ModAlert, RecordCase
 from bot.commands import ButtonClick, CommandSpec, Invocation, Permission, Response
 from bot.config import ConfigStore, LoadReport
 from bot.context import PluginContext
@@ -223,36 +223,35 @@ class Engine:
         return good
 
     async def execute(self, actions: Iterable[Action], at: datetime | None = None) -> list[ActionResult]:
-        """Persist cases, execute actions in order and store their outcomes on the cases."""
+        """Execute actions in order, then store each case with the outcomes of its plugin's actions.
+
+        A case is written once, after its actions ran, in a single statement (idempotent on
+        its key), so a moderation decision costs one database round trip.
+        """
         actions = list(actions)
-        at = at or datetime.now(UTC)
-        case_keys: dict[int, str] = {}
-        if self.cases is not None:
-            for action in actions:
-                if isinstance(action, RecordCase):
-                    await self._record_case(action, at)
-                    case_keys[action.guild_id] = action.case_key
         results = []
         for action in actions:
             try:
                 result = await self.executor.execute(action)
-            except Exception as exc:
+            except Exception as exc:  # executors should not raise; be safe anyway
                 log.exception("executor raised on %s", action.kind)
                 result = ActionResult(action, ok=False, error=f"{type(exc).__name__}: {exc}")
             results.append(result)
-        if case_keys and self.cases is not None:
-            for guild_id, key in case_keys.items():
-                outcomes = [r.as_outcome() for r in results if not isinstance(r.action, RecordCase)
-                            and r.action.guild_id == guild_id]
-                await self._safe_storage(self.cases.add_outcomes(guild_id, key, outcomes))
+        if self.cases is not None:
+            for action in actions:
+                if isinstance(action, RecordCase):
+                    outcomes = [r.as_outcome() for r in results
+                                if r.action.plugin == action.plugin and r.action.guild_id == action.guild_id
+                                and not isinstance(r.action, RecordCase | Audit)]
+                    await self._record_case(action, at or datetime.now(UTC), outcomes)
         return results
 
-    async def _record_case(self, action: RecordCase, at: datetime) -> None:
+    async def _record_case(self, action: RecordCase, at: datetime, outcomes: list[dict]) -> None:
         await self._safe_storage(self.cases.record(
             guild_id=action.guild_id, case_key=action.case_key, plugin=action.plugin,
             user_id=action.user_id, decision=action.decision, reason=action.reason, at=at,
             channel_id=action.channel_id, message_id=action.message_id, score=action.score,
-            signals=action.signals,
+            signals=action.signals, outcomes=outcomes,
         ))
 
     async def _safe_storage(self, awaitable) -> Any:

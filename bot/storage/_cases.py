@@ -91,21 +91,17 @@ class CaseStore:
         message_id: int | None = None,
         score: float | None = None,
         signals: tuple[tuple[str, float], ...] = (),
-    ) -> int:
-        """Insert a case (or keep the existing one with the same key); return its id."""
+        outcomes: list[dict] | None = None,
+    ) -> None:
+        """Insert a case; a case with the same key (a replayed event) is kept as it was."""
         await self._db.execute(
             "INSERT INTO cases (guild_id, case_key, plugin, user_id, channel_id, message_id, "
-            "decision, reason, score, signals, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+            "decision, reason, score, signals, outcomes, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(guild_id, case_key) DO NOTHING",
             (
                 guild_id, case_key, plugin, user_id, channel_id, message_id, decision, reason,
-                score, json.dumps([list(s) for s in signals]), at.isoformat(),
+                score, json.dumps([list(s) for s in signals]), json.dumps(outcomes or []), at.isoformat(),
             ),
-        )
-        return int(
-            await self._db.fetchval(
-                "SELECT id FROM cases WHERE guild_id = ? AND case_key = ?", (guild_id, case_key)
-            )
         )
 
     async def add_outcomes(self, guild_id: int, case_key: str, outcomes: list[dict]) -> None:
