@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,8 @@ class OpenQuestions:
         self.by_asker: dict[int, list[int]] = {}
         self.by_thread: dict[int, list[int]] = {}
         self.last_in_channel: dict[int, int] = {}  # channel id -> its latest open question
+        self._due: list[tuple[float, int]] = []  # heap of (due time, question id)
+        self._overdue: dict[int, None] = {}  # past due, not nudged yet (kept while rate-limited)
         self.nudge_times: deque[float] = deque()
 
     def __len__(self) -> int:
@@ -54,6 +57,22 @@ class OpenQuestions:
         if q.own_thread:
             self.by_thread.setdefault(q.channel_id, []).append(q.message_id)
         self.last_in_channel[q.channel_id] = q.message_id
+        if q.due is not None and not q.nudged:
+            heapq.heappush(self._due, (q.due, q.message_id))
+
+    def overdue(self, now_ts: float) -> list[OpenQuestion]:
+        """Open, not yet nudged questions whose deadline has passed, oldest deadline first."""
+        heap = self._due
+        while heap and heap[0][0] <= now_ts:
+            self._overdue[heapq.heappop(heap)[1]] = None
+        found = []
+        for qid in list(self._overdue):
+            q = self.open.get(qid)
+            if q is None or q.nudged:
+                del self._overdue[qid]
+            else:
+                found.append(q)
+        return found
 
     def remove(self, message_id: int) -> OpenQuestion | None:
         """Stop tracking a question; return it if it was open."""
@@ -114,8 +133,15 @@ class OpenQuestions:
             self.remove(qid)
 
     def expire(self, oldest: float) -> list[int]:
-        """Stop tracking questions asked before `oldest`; return their ids."""
-        gone = [qid for qid, q in self.open.items() if q.asked_at < oldest]
+        """Stop tracking questions asked before `oldest`; return their ids.
+
+        `open` is in the order questions were asked, so the scan stops at the first young one.
+        """
+        gone = []
+        for qid, q in self.open.items():
+            if q.asked_at >= oldest:
+                break
+            gone.append(qid)
         for qid in gone:
             self.remove(qid)
         return gone
@@ -140,8 +166,10 @@ def in_quiet_hours(now: datetime, tz: ZoneInfo, start: int | None, end: int | No
 
 def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
     """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
+    if config.helpers_channel is None and not config.nudge_in_asker_channel:
+        return [], []
     now_ts = now.timestamp()
-    due = [q for q in oq.open.values() if not q.nudged and q.due is not None and q.due <= now_ts]
+    due = oq.overdue(now_ts)
     if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
         return [], []
     times = oq.nudge_times
