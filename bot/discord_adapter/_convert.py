@@ -28,17 +28,34 @@ def snowflake_time(snowflake: int) -> datetime:
     return datetime.fromtimestamp(((snowflake >> 22) + _DISCORD_EPOCH_MS) / 1000, UTC)
 
 
+_MEMBER_CACHE_SIZE = 20_000
+_members: dict[int, tuple[object, str, datetime | None, ev.Member]] = {}
+
+
 def member_of(user: discord.Member | discord.User | discord.abc.User) -> ev.Member:
-    """A neutral member; plain users (DMs, departed members) have no roles or join date."""
+    """A neutral member; plain users (DMs, departed members) have no roles or join date.
+
+    discord.py builds a new Member for every message, so the neutral one is cached by id and
+    reused while roles, display name and join date are unchanged.
+    """
     roles = getattr(user, "_roles", None)  # SnowflakeList of role ids, without @everyone
-    return ev.Member(
+    name = user.display_name
+    joined = getattr(user, "joined_at", None)
+    cached = _members.get(user.id)
+    if cached is not None and cached[0] == roles and cached[1] == name and cached[2] == joined:
+        return cached[3]
+    member = ev.Member(
         user.id,
-        user.display_name,
+        name,
         frozenset(roles) if roles else _EMPTY,
-        getattr(user, "joined_at", None),
+        joined,
         snowflake_time(user.id),
         user.bot,
     )
+    if len(_members) >= _MEMBER_CACHE_SIZE:
+        _members.clear()
+    _members[user.id] = (roles[:] if roles is not None else None, name, joined, member)  # SnowflakeList has no copy()
+    return member
 
 
 def _channel_scope(channel) -> tuple[int | None, int | None, bool, bool, int | None]:

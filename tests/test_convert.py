@@ -1,0 +1,51 @@
+"""discord.py messages -> neutral events, through a real ConnectionState (no network)."""
+
+from __future__ import annotations
+
+import copy
+
+from bench._corpus import ROLE_BASE, make_corpus
+from bench._floor import make_state
+from bot.discord_adapter._convert import created, snowflake_time
+
+
+def parse(corpus, payloads):
+    parsed = []
+    state = make_state(corpus, parsed)
+    for payload in payloads:
+        state.parse_message_create(payload)
+    return parsed
+
+
+def test_message_fields_survive_conversion():
+    corpus = make_corpus(300, seed=3)
+    reply = next(p for p in corpus.payloads if p.get("message_reference") and p["mentions"])
+    [msg] = parse(corpus, [reply])
+    event = created(msg)
+    m = event.message
+    assert (m.guild_id, m.channel_id, m.message_id) == (int(reply["guild_id"]), int(reply["channel_id"]),
+                                                         int(reply["id"]))
+    assert m.content == reply["content"]
+    assert m.author.id == int(reply["author"]["id"])
+    assert m.author.role_ids == frozenset(int(r) for r in reply["member"]["roles"])
+    assert m.reply_to_message_id == int(reply["message_reference"]["message_id"])
+    assert m.reply_to_author_id == int(reply["referenced_message"]["author"]["id"])
+    assert m.mention_ids == tuple(int(u["id"]) for u in reply["mentions"])
+    assert m.created_at == snowflake_time(int(reply["id"])) == msg.created_at
+    assert event.at == m.created_at and event.guild_id == m.guild_id
+
+
+def test_cached_member_is_rebuilt_when_roles_or_name_change():
+    corpus = make_corpus(50, seed=4)
+    first = corpus.payloads[0]
+    second = copy.deepcopy(first)
+    second["id"] = str(int(first["id"]) + 1)
+    second["member"]["roles"] = [str(ROLE_BASE + 4)]
+    third = copy.deepcopy(second)
+    third["id"] = str(int(first["id"]) + 2)
+    third["member"]["nick"] = "Renamed"
+    a, b, c = (created(m).message.author for m in parse(corpus, [first, second, third]))
+    assert b.role_ids == frozenset({ROLE_BASE + 4}) and a.role_ids != b.role_ids
+    assert c.display_name == "Renamed" and c.role_ids == b.role_ids
+    again = created(parse(corpus, [first])[0]).message.author
+    assert again == a
