@@ -40,12 +40,13 @@ def test_cached_member_is_rebuilt_when_roles_or_name_change():
     first = corpus.payloads[0]
     second = copy.deepcopy(first)
     second["id"] = str(int(first["id"]) + 1)
-    second["member"]["roles"] = [str(ROLE_BASE + 4)]
+    new_role = ROLE_BASE + 4 if first["member"]["roles"] != [str(ROLE_BASE + 4)] else ROLE_BASE + 5
+    second["member"]["roles"] = [str(new_role)]
     third = copy.deepcopy(second)
     third["id"] = str(int(first["id"]) + 2)
     third["member"]["nick"] = "Renamed"
     a, b, c = (created(m).message.author for m in parse(corpus, [first, second, third]))
-    assert b.role_ids == frozenset({ROLE_BASE + 4}) and a.role_ids != b.role_ids
+    assert b.role_ids == frozenset({new_role}) and a.role_ids != b.role_ids
     assert c.display_name == "Renamed" and c.role_ids == b.role_ids
     again = created(parse(corpus, [first])[0]).message.author
     assert again == a
