@@ -45,7 +45,8 @@ def test_cached_member_is_rebuilt_when_roles_or_name_change():
     third = copy.deepcopy(second)
     third["id"] = str(int(first["id"]) + 2)
     third["member"]["nick"] = "Renamed"
-    a, b, c = (created(m).message.author for m in parse(corpus, [first, second, third]))
+    # convert each message as it arrives, as the adapter does
+    a, b, c = (created(parse(corpus, [p])[0]).message.author for p in (first, second, third))
     assert b.role_ids == frozenset({new_role}) and a.role_ids != b.role_ids
     assert c.display_name == "Renamed" and c.role_ids == b.role_ids
     again = created(parse(corpus, [first])[0]).message.author
