@@ -36,7 +36,8 @@ async def measure(spec: str, profile: bool, messages: int = 8000) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         engine, _ = await build_engine(RecordingExecutor(), config_dir=SHIPPED_CONFIG_DIR,
                                        db_path=f"{tmp}/micro.db", builtins=(spec,), entry_points=False)
-        hook = engine.caller.impls("pitchfree_message")[0].function
+        impl = engine.caller.impls("pitchfree_message")[0]
+        hook, argnames = impl.function, impl.argnames
         config = engine.config.guild(None).plugins[name].base
         ctx = engine.context(name)
         profiler = cProfile.Profile() if profile else None
@@ -45,7 +46,8 @@ async def measure(spec: str, profile: bool, messages: int = 8000) -> float:
         times = []
         for event in events:
             start = time.perf_counter()
-            result = hook(event, config, ctx)
+            kwargs = {"event": event, "config": config, "ctx": ctx}
+            result = hook(*[kwargs[a] for a in argnames])
             if hasattr(result, "send"):  # an async hook: run it to its first suspension
                 try:
                     result.send(None)

@@ -268,3 +268,28 @@ def test_default_config_file_matches_the_model() -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert set(data) == set(HelpfulAnswersConfig.model_fields)
     assert HelpfulAnswersConfig(**data) == HelpfulAnswersConfig()
+
+
+def test_tracked_messages_drop_the_oldest_and_deleted_ones_free_their_place() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.events import Member, Message
+    from plugins.helpful_answers._attribution import Conversations
+
+    conv = Conversations(5)
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    author = Member(id=1, joined_at=start)
+
+    def post(i: int) -> None:
+        conv.observe(Message(guild_id=1, channel_id=100, message_id=i, author=author, content="hi",
+                             created_at=start + timedelta(seconds=i)))
+
+    for i in range(8):
+        post(i)
+    assert list(conv.messages) == [3, 4, 5, 6, 7]
+    conv.forget(5)
+    post(8)
+    assert list(conv.messages) == [3, 4, 6, 7, 8]
+    post(9)
+    assert list(conv.messages) == [4, 6, 7, 8, 9]
+    assert [seen[0] for seen in conv.channels[100]] == [0, 1, 2, 3, 4, 6, 7, 8, 9]

@@ -7,6 +7,7 @@ writes the ledger.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -51,8 +52,9 @@ class HelpfulAnswers:
         self.ledger: Ledger | None = None
         self.creditor: Creditor | None = None
         self.conversations: dict[int, Conversations] = {}
-        self.credited: dict[int, dict[int, None]] = {}
+        self.credited: dict[int, OrderedDict[int, None]] = {}
         self._detectors: dict[int, tuple[HelpfulAnswersConfig, GratitudeDetector]] = {}
+        self._last_detector: tuple[HelpfulAnswersConfig | None, GratitudeDetector | None] = (None, None)
         self._last_expiry: dict[int, float] = {}
 
     # -- declarations and lifecycle --
@@ -86,6 +88,7 @@ class HelpfulAnswers:
     def pitchfree_config_reloaded(self, guild_id: int) -> None:
         """Drop detectors compiled from an old config."""
         self._detectors.clear()
+        self._last_detector = (None, None)
         conv = self.conversations.get(guild_id)
         if conv is not None:
             conv.limit = self.config(guild_id).tracked_messages
@@ -104,37 +107,48 @@ class HelpfulAnswers:
 
     def detector(self, config: HelpfulAnswersConfig) -> GratitudeDetector:
         """The compiled detector for a config (cached per config object)."""
+        last = self._last_detector
+        if last[0] is config:  # one community's config, message after message
+            return last[1]
         cached = self._detectors.get(id(config))
-        if cached is not None and cached[0] is config:
-            return cached[1]
-        detector = get_detector(tuple(config.languages), tuple(config.extra_phrases), tuple(config.extra_guards))
-        self._detectors[id(config)] = (config, detector)
-        return detector
+        if cached is None or cached[0] is not config:
+            detector = get_detector(tuple(config.languages), tuple(config.extra_phrases), tuple(config.extra_guards))
+            cached = self._detectors[id(config)] = (config, detector)
+        self._last_detector = cached
+        return cached[1]
 
     def remember_credit(self, guild_id: int, message_id: int | None) -> None:
         """Note that a message earned credit (its deletion must reverse it)."""
         if message_id is None:
             return
-        seen = self.credited.setdefault(guild_id, {})
+        seen = self.credited.get(guild_id)
+        if seen is None:
+            seen = self.credited[guild_id] = OrderedDict()
         seen[message_id] = None
         if len(seen) > _CREDITED_LIMIT:
-            del seen[next(iter(seen))]
+            seen.popitem(last=False)
 
     # -- messages --
 
     @hookimpl
-    def pitchfree_message(self, event: MessageCreated, config: HelpfulAnswersConfig | None) -> Any:
-        """Hot path: remember the message; only a gratitude cue leads to (async) crediting."""
+    def pitchfree_message(self, event: MessageCreated, config: HelpfulAnswersConfig | None,
+                          ctx: PluginContext | None = None) -> Any:
+        """Hot path: remember the message; only a gratitude cue leads to (async) crediting.
+
+        `ctx` has a default, so the core does not pass it (the plugin keeps its own from start-up).
+        """
         message = event.message
         config = config or _DEFAULT
         conv = self.conversations.get(message.guild_id) or self.conversation(message.guild_id, config)
         conv.observe(message)
-        if message.author.is_bot or not message.content or self.creditor is None:
+        content = message.content
+        if message.author.is_bot or not content or self.creditor is None:
             return None
-        detector = self.detector(config)
-        if not detector.quick(message.content):
+        last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
+        detector = last[1] if last[0] is config else self.detector(config)
+        if not detector.quick(content):
             return None
-        result = detector.detect(message.content)
+        result = detector.classify(content)
         if not result.is_gratitude or result.category not in config.credit_categories:
             return None
         return self._on_gratitude(message, config, conv)
@@ -208,7 +222,7 @@ class HelpfulAnswers:
         seen = conv.messages.get(event.message_id) if conv is not None else None
         if seen is None or not conv.answered(event.user_id, seen, config.answer_window_minutes * 60):
             return None  # we cannot tell that this member asked what the message answers
-        return self._on_mark_reaction(event, config, conv, seen.author_id)
+        return self._on_mark_reaction(event, config, conv, seen[2])  # the answer's author
 
     async def _on_mark_reaction(self, event: ReactionAdded, config: HelpfulAnswersConfig, conv: Conversations,
                                 receiver: int) -> list[Action]:

@@ -6,7 +6,7 @@ someone says thanks, reacts with the mark emoji or marks a message.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,16 +17,9 @@ MAX_CHANNELS = 5000  # channels and threads remembered per community
 MAX_MEMBERS = 500_000
 
 
-@dataclass(slots=True, eq=False)
-class Seen:
-    """What attribution needs to remember about one message (read-only; not frozen for speed)."""
-
-    message_id: int
-    channel_id: int
-    author_id: int
-    at: datetime
-    reply_to_author_id: int | None
-    mention_ids: tuple[int, ...]
+# What attribution remembers about one message, as a plain tuple (the cheapest record to build
+# for every message): (message_id, channel_id, author_id, at, reply_to_author_id, mention_ids).
+Seen = tuple[int, int, int, datetime, int | None, tuple[int, ...]]
 
 
 @dataclass(slots=True)
@@ -43,36 +36,40 @@ class Conversations:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.messages: dict[int, Seen] = {}
+        # Ordered so that dropping the oldest entry is O(1): `del d[next(iter(d))]` on a plain dict
+        # skips every slot freed before it, which costs microseconds per message once it is full.
+        self.messages: OrderedDict[int, Seen] = OrderedDict()
         self.channels: dict[int, deque[Seen]] = {}
         self.threads: dict[int, tuple[int, bool]] = {}  # thread id -> (owner id, is forum post)
-        self.members: dict[int, MemberStats] = {}
+        self.members: OrderedDict[int, MemberStats] = OrderedDict()
 
     def observe(self, message: Message) -> Seen:
-        """Remember a new message (hot path: appends only, bounded)."""
+        """Remember a new message (hot path: a tuple, a few dict operations, bounded)."""
         author = message.author
         stats = self.members.get(author.id)
         if stats is None:
             if len(self.members) >= MAX_MEMBERS:
-                del self.members[next(iter(self.members))]
+                self.members.popitem(last=False)
             joined = author.joined_at.timestamp() if author.joined_at is not None else None
             stats = self.members[author.id] = MemberStats(0, joined, author.is_bot)
         stats.messages += 1
-        seen = Seen(message.message_id, message.channel_id, author.id, message.created_at,
-                    message.reply_to_author_id, message.mention_ids)
+        message_id = message.message_id
+        channel_id = message.channel_id
+        seen = (message_id, channel_id, author.id, message.created_at, message.reply_to_author_id,
+                message.mention_ids)
         messages = self.messages
-        messages[seen.message_id] = seen
+        messages[message_id] = seen
         if len(messages) > self.limit:
-            del messages[next(iter(messages))]
-        channel = self.channels.get(seen.channel_id)
+            messages.popitem(last=False)
+        channel = self.channels.get(channel_id)
         if channel is None:
             if len(self.channels) >= MAX_CHANNELS:
                 del self.channels[next(iter(self.channels))]
-            channel = self.channels[seen.channel_id] = deque(maxlen=CHANNEL_DEPTH)
-        if message.thread_owner_id is not None and seen.channel_id not in self.threads:
+            channel = self.channels[channel_id] = deque(maxlen=CHANNEL_DEPTH)
+        if message.thread_owner_id is not None and channel_id not in self.threads:
             if len(self.threads) >= MAX_CHANNELS:
                 del self.threads[next(iter(self.threads))]
-            self.threads[seen.channel_id] = (message.thread_owner_id, message.is_forum_post)
+            self.threads[channel_id] = (message.thread_owner_id, message.is_forum_post)
         channel.append(seen)
         return seen
 
@@ -80,9 +77,11 @@ class Conversations:
         """Drop a deleted message so it is never credited as an answer."""
         seen = self.messages.pop(message_id, None)
         if seen is not None:
-            channel = self.channels.get(seen.channel_id)
-            if channel is not None and seen in channel:
-                channel.remove(seen)
+            channel = self.channels.get(seen[1], ())
+            for i, kept in enumerate(channel):
+                if kept is seen:  # this very record (a repeated event may have left an equal one)
+                    del channel[i]
+                    break
 
     def is_bot(self, user_id: int) -> bool:
         """Whether a member is known to be a bot."""
@@ -115,36 +114,40 @@ class Conversations:
         recent: list[Seen] = []
         asked_at: datetime | None = None
         for seen in reversed(channel):
-            if (at - seen.at).total_seconds() > window_s:
+            message_id, _, author_id, seen_at, _, _ = seen
+            if (at - seen_at).total_seconds() > window_s:
                 break
-            if seen.message_id == before_message:
+            if message_id == before_message:
                 continue
-            if seen.author_id == asker:
-                asked_at = seen.at
+            if author_id == asker:
+                asked_at = seen_at
             else:
                 recent.append(seen)
         if asked_at is None and not owns_thread:
             return []
-        after = [s for s in recent if (asked_at is None or s.at >= asked_at) and not self.is_bot(s.author_id)]
-        direct = [s.author_id for s in after if s.reply_to_author_id == asker or asker in s.mention_ids]
+        # (message_id, channel_id, author_id, at, reply_to_author_id, mention_ids) tuples
+        after = [s for s in recent if (asked_at is None or s[3] >= asked_at) and not self.is_bot(s[2])]
+        direct = [author_id for _, _, author_id, _, reply_to, mentions in after
+                  if reply_to == asker or asker in mentions]
         if direct:
             return _unique(direct, limit)
-        loose = [s.author_id for s in after if s.reply_to_author_id is None and not s.mention_ids]
+        loose = [author_id for _, _, author_id, _, reply_to, mentions in after if reply_to is None and not mentions]
         if owns_thread:
             return _unique(loose, limit)
-        others = {s.author_id for s in after}
+        others = {s[2] for s in after}
         return _unique(loose, 1) if len(others) == 1 else []
 
     def answered(self, asker: int, seen: Seen, window_s: float) -> bool:
         """Whether the message `seen` answers `asker` (so the asker's mark reaction counts)."""
-        if seen.author_id == asker:
+        _, channel_id, author_id, at, reply_to, mentions = seen
+        if author_id == asker:
             return False
-        if seen.reply_to_author_id == asker or asker in seen.mention_ids:
+        if reply_to == asker or asker in mentions:
             return True
-        if self.thread_owner(seen.channel_id) == asker:
+        if self.thread_owner(channel_id) == asker:
             return True
-        channel = self.channels.get(seen.channel_id, ())
-        return any(s.author_id == asker and 0 <= (seen.at - s.at).total_seconds() <= window_s for s in channel)
+        channel = self.channels.get(channel_id, ())
+        return any(s[2] == asker and 0 <= (at - s[3]).total_seconds() <= window_s for s in channel)
 
 
 def _unique(ids: list[int], limit: int) -> list[int]:

@@ -27,6 +27,12 @@ _PLEADING = re.compile(r"\b(?:please|pls|plz|pray|praying|hope|hoping|begging)\b
 _LOOKBACK = 48  # a guard ("i'd rather not, thank you") may start this far before a cue stem
 _URL = re.compile(r"https?://\S+")
 _MENTION = re.compile(r"<[@#][!&]?\d+>")
+# Rough share (per mille) of each letter and of spaces in running text, used to anchor the
+# precheck on rare characters; anything else (digits, punctuation, accents, other scripts,
+# emoji) counts as rare.
+_CHAR_FREQ = dict(zip(" etaoinshrdlcumwfgypbvkjxqz",
+                      (180, 127, 91, 82, 75, 70, 67, 63, 61, 60, 43, 40, 28, 28, 24, 24, 22, 20, 20, 19, 15, 10, 8,
+                       2, 2, 1, 1), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,11 @@ class GratitudeDetector:
         extra_phrases = [re.escape(p) for p in literal_phrases]
         extra_guards = [re.escape(p.strip().lower()) for p in extra_guards if p.strip()]
         stems = [s for ls in sets for s in ls.stems] + literal_phrases + list(_EMOJI)
-        self._precheck = re.compile(_trie_pattern(stems))
+        self._precheck = re.compile(_trie_pattern(stems))  # finds the leftmost stem (detect's lookback)
+        # The same yes/no, faster (`quick`); ASCII text can only hold ASCII stems, and a pattern
+        # without the others is smaller and scans faster.
+        self._anchored = re.compile(_anchored_pattern(stems)).search
+        self._anchored_ascii = re.compile(_anchored_pattern(s for s in stems if s.isascii())).search
         groups = []
         refusals = [r for ls in sets for r in ls.refusals] + extra_guards
         if refusals:
@@ -88,12 +98,19 @@ class GratitudeDetector:
         self._failure = re.compile(r"(?<!\w)(?:" + "|".join(failures) + r")") if failures else None
 
     def quick(self, text: str) -> bool:
-        """The cheap precheck: False means the text certainly holds no gratitude cue."""
-        return self._precheck.search(text[:MAX_CHARS].lower()) is not None
+        """The cheap precheck: False means the text certainly holds no gratitude cue (no stem in it)."""
+        lowered = text[:MAX_CHARS].lower()
+        return (self._anchored_ascii if lowered.isascii() else self._anchored)(lowered) is not None
 
     def detect(self, text: str) -> GratitudeResult:
         """Classify one message's text."""
-        if not text or self._cues is None or not self.quick(text):
+        if not text or not self.quick(text):
+            return NO_GRATITUDE
+        return self.classify(text)
+
+    def classify(self, text: str) -> GratitudeResult:
+        """`detect` for a text already known to pass `quick` (the plugin's hook checks that first)."""
+        if self._cues is None:
             return NO_GRATITUDE
         lowered = _clean(text[:MAX_CHARS]).lower()
         first = self._precheck.search(lowered)
@@ -164,6 +181,53 @@ def _trie_pattern(words: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(root) or "(?!)"
+
+
+def _anchored_pattern(words: Iterable[str]) -> str:
+    """A regex that finds a match exactly when one of `words` occurs, for a fast yes/no `search`.
+
+    `_trie_pattern` must try its alternatives at nearly every position, because the words start
+    with common letters. Here each word is matched from one of its rarer characters instead (the
+    anchor): `thank` becomes `k(?<=thank)`, which matches right where `thank` ends. Anchors are
+    chosen greedily so that few characters cover all words, so the regex engine's first-character
+    scan skips most of the text. Match positions differ from the trie's; only `is None` is meaningful.
+    """
+    unique = list(dict.fromkeys(w for w in words if w))
+    left = [w for w in unique if not any(v != w and v in w for v in unique)]  # "thankful" has "thank"
+    by_anchor: dict[str, list[str]] = {}
+    while left:
+        def gain(ch: str, words: list[str] = left) -> tuple[float, str]:
+            return sum(ch in w for w in words) / _CHAR_FREQ.get(ch, 1), ch
+
+        anchor = max(sorted({ch for w in left for ch in w}), key=gain)
+        by_anchor[anchor] = [w for w in left if anchor in w]
+        left = [w for w in left if anchor not in w]
+    branches = []
+    for anchor in sorted(by_anchor, key=lambda ch: (-_CHAR_FREQ.get(ch, 1), ch)):  # common anchors first
+        # What follows the anchor, and for each such tail the whole words to look behind for
+        # (grouped by length: a lookbehind has one width); None when the anchor starts a word.
+        tails: dict[str, dict[int, list[str]] | None] = {}
+        for word in by_anchor[anchor]:
+            i = word.index(anchor)
+            tail = word[i + 1:]
+            if i == 0:
+                tails[tail] = None
+            elif tails.get(tail, {}) is not None:
+                tails.setdefault(tail, {}).setdefault(len(word), []).append(word)
+        alternatives = []
+        for tail, by_width in sorted(tails.items()):
+            behind = [] if by_width is None else [
+                "(?<=" + "|".join(map(re.escape, group)) + ")" for _, group in sorted(by_width.items())]
+            alternatives.append(re.escape(tail) + _either(behind))
+        branches.append(re.escape(anchor) + _either(alternatives))
+    return "|".join(branches) or "(?!)"
+
+
+def _either(alternatives: list[str]) -> str:
+    """A regex matching any of `alternatives` (the empty string when there are none)."""
+    if len(alternatives) <= 1:
+        return "".join(alternatives)
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 @lru_cache(maxsize=64)
