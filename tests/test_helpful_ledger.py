@@ -294,3 +294,23 @@ async def test_report_figures() -> None:
         ours = figures["helpful_answers"]
         assert ours["credits"] == 3
         assert ours["top_helpers"][0] == {"user_id": 2, "points": 2}
+
+
+async def test_tenure_without_a_join_date_counts_from_the_first_message_seen():
+    from dataclasses import replace
+
+    config = {"plugins": {"helpful_answers": {"min_giver_days": 3, "min_giver_messages": 1,
+                                              "pair_cooldown_hours": 0}}}
+    async with await Harness.create(builtins=("plugins.helpful_answers:HelpfulAnswers",),
+                                    guild_config=config) as h:
+        asker = replace(h.member(1), joined_at=None)
+        helper = h.member(2)
+        await h.send("hello everyone", author=asker)
+        await h.send("here is how", author=helper)
+        answer = h.last
+        early = await h.send("thanks, that fixed it!", author=asker, reply_to=answer)
+        assert not [a for a in early if isinstance(a, Audit)]
+        h.advance(days=3, minutes=1)
+        await h.send("another answer", author=helper)
+        later = await h.send("thank you so much!", author=asker, reply_to=h.last)
+        assert [a.data["receiver_id"] for a in later if isinstance(a, Audit)] == [helper.id]

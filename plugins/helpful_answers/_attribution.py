@@ -50,7 +50,9 @@ class Conversations:
         if stats is None:
             if len(self.members) >= MAX_MEMBERS:
                 self.members.popitem(last=False)
-            joined = author.joined_at.timestamp() if author.joined_at is not None else None
+            # Without a join date (exports rarely have one), the first message seen is a safe
+            # lower bound of the member's tenure.
+            joined = (author.joined_at or message.created_at).timestamp()
             stats = self.members[author.id] = MemberStats(0, joined, author.is_bot)
         stats.messages += 1
         message_id = message.message_id
