@@ -125,3 +125,52 @@ def test_misspelled_key_words_match_their_phrases():
     # real words near the vocabulary are left alone
     assert canonical_tokens(["subscript", "describe", "chat", "chapel", "vide"]) == [
         "subscript", "describe", "chat", "chapel", "vide"]
+
+
+_LINK_FORMS = [
+    "https://a.b", "hxxps://a", "htxp", "www.x", "site.com", "site.io/x", "site. com", "site .com", "a . net",
+    "x dot com", "x\tdot\norg", "x [.] com", "x [dot] com", "x(.)net", "x ( dot ) org", ".gg/x", ". gg /x",
+    "g.g/x", "g g /x", "gg/x", "discord", "mydiscordserver", "a://b", "e.g. this", "end.Next", "it.  co ok",
+]
+
+
+def _prefilter_matches(det: Detector, text: str) -> bool:
+    return det.prefilter.search(fold(text)) is not None
+
+
+def _phrase_variants(phrase: str) -> list[str]:
+    core = phrase.strip("*")
+    return [core, f"hey {core} now", core.upper(), core.replace(" ", "  \u200b- "), f"x{core}y", f"{core}s!",
+            f"({core}).", f"é{core}é", f"_{core}_", f"{core}\n{core}"]
+
+
+def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
+    """`PlainCheck.plain` may only say "nothing here" where the RE2 prefilter finds nothing."""
+    from plugins.self_promotion._quick import PlainCheck
+
+    config = SelfPromotionConfig.model_validate({"phrases": {
+        **{name: group.model_dump() for name, group in SelfPromotionConfig().phrases.items()},
+        "wildcards": {"weight": 0.5, "phrases": ["*tube", "promo*", "*mixtape*", "my brand new*", "*s shop now"]},
+    }})
+    det = Detector(config)
+    check = PlainCheck(g.phrases for g in config.phrases.values() if g.weight > 0 and g.phrases)
+    texts = [*_LINK_FORMS, "hey how is everyone", "ok I'll try that later", "if i may", "check the docs"]
+    for group in config.phrases.values():
+        for phrase in group.phrases:
+            texts += _phrase_variants(phrase)
+    texts += [f"{a} {b}" for a in _LINK_FORMS[:8] for b in ("my channel", "lol")]
+    cleared = 0
+    for text in texts:
+        folded = fold(text)
+        if check.plain(folded):
+            cleared += 1
+            assert not _prefilter_matches(det, text), text
+            assert det.content(text) is EMPTY, text
+        assert det.plain(text) == (not _prefilter_matches(det, text)), text
+    assert cleared >= 10  # and it does clear ordinary text
+
+
+def test_the_pre_check_stands_aside_for_admin_regexes():
+    det = Detector(SelfPromotionConfig.model_validate({"regexes": [{"name": "price", "pattern": r"\d+\s*dollars"}]}))
+    assert not det.plain("only 20 dollars")
+    assert det.plain("only twenty")

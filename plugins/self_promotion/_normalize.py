@@ -57,6 +57,22 @@ def fold(text: str) -> str:
     """Lowercase and undo Unicode tricks: invisible characters, compatibility forms, look-alikes, zalgo."""
     if text.isascii():
         return text.lower()
+    if len(text) <= _SHORT:
+        return _fold_short(text)
+    return _fold(text)
+
+
+# Short non-ASCII messages repeat a lot ("👍", "😂😂", "merci"); folding is a pure function of the
+# text, so remembering the answer is exact and spares four Unicode passes (~3 µs).
+_SHORT = 24
+
+
+@lru_cache(maxsize=2048)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     # str.translate with a dict is slow per character; regex scans are C-fast, so translate only when needed.
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", _INVISIBLE_RE.sub("", text)))
     text = unicodedata.normalize("NFKC", text).lower()

@@ -13,7 +13,7 @@ from bot.hookspecs import hookimpl
 from plugins.self_promotion import _commands, _feedback
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._ladder import build_actions, case_key
-from plugins.self_promotion._signals import EMPTY, Content, Detector, Signal
+from plugins.self_promotion._signals import Content, Detector, Signal
 from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
 
@@ -42,6 +42,7 @@ class SelfPromotion:
         self.memory = Memory()
         self._detectors: dict[int, tuple[SelfPromotionConfig, Detector]] = {}
         self._default = SelfPromotionConfig()
+        self._last: tuple[SelfPromotionConfig | None, Detector | None] = (None, None)  # last detector() answer
         self._invites: OrderedDict[str, int | None] = OrderedDict()
         self._learned: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self._reports: dict[tuple[int, int], deque[datetime]] = {}
@@ -101,6 +102,7 @@ class SelfPromotion:
     def pitchfree_config_reloaded(self, guild_id: int) -> None:
         """Drop matchers compiled from the old config."""
         self._detectors.clear()
+        self._last = (None, None)
 
     def detector(self, config: SelfPromotionConfig | None) -> Detector:
         """Matchers for a resolved config, compiled once per config object."""
@@ -108,6 +110,7 @@ class SelfPromotion:
         cached = self._detectors.get(id(config))
         if cached is None or cached[0] is not config:
             cached = self._detectors[id(config)] = (config, Detector(config))
+        self._last = cached
         return cached[1]
 
     def learned(self, guild_id: int) -> tuple[frozenset[str], frozenset[str]]:
@@ -117,9 +120,28 @@ class SelfPromotion:
     # -- events --
 
     @hookimpl
-    async def pitchfree_message(self, event: MessageCreated, config: Any, ctx: PluginContext):
-        """Score a new message; enforce the ladder when it reaches the threshold."""
-        return await self._check(event.message, config, ctx, edited=False)
+    def pitchfree_message(self, event: MessageCreated, config: Any, ctx: PluginContext):
+        """Score a new message; enforce the ladder when it reaches the threshold.
+
+        Not `async` on purpose: an ordinary message is settled here without creating a coroutine;
+        otherwise the scoring coroutine is returned and the hook caller awaits it. This is `_check`
+        with `edited=False` written out, the hottest path of the plugin.
+        """
+        msg = event.message
+        author = msg.author
+        if author.is_bot:
+            return None
+        if config is None:
+            config = self._default
+        if config.exempt_roles and not author.role_ids.isdisjoint(config.exempt_roles):
+            return None
+        last_config, det = self._last
+        if last_config is not config:
+            det = self.detector(config)
+        if not msg.embed_urls and det.plain(msg.content):  # nothing link-like, no phrase: just count it
+            self.memory.add_plain(msg.guild_id, author.id, det.history)
+            return None
+        return self._score(msg, config, ctx, det, False)
 
     @hookimpl
     async def pitchfree_message_edit(self, event: MessageEdited, config: Any, ctx: PluginContext):
@@ -127,27 +149,37 @@ class SelfPromotion:
         before = event.before
         if before is not None and before.content == event.after.content and before.embed_urls == event.after.embed_urls:
             return None
-        return await self._check(event.after, config, ctx, edited=True)
+        pending = self._check(event.after, config, ctx, True)
+        return None if pending is None else await pending
 
-    async def _check(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext, *, edited: bool):
+    def _check(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext, edited: bool):
+        """None when the message is settled (bot, exempt, nothing in its text), else the scoring coroutine."""
         author = msg.author
         if author.is_bot:
             return None
-        config = config or self._default
+        if config is None:
+            config = self._default
         if config.exempt_roles and not author.role_ids.isdisjoint(config.exempt_roles):
             return None
-        det = self.detector(config)
+        last_config, det = self._last
+        if last_config is not config:
+            det = self.detector(config)
+        if not msg.embed_urls and det.plain(msg.content):  # fast path: nothing link-like, no phrase
+            if edited:
+                self.memory.get(msg.guild_id, author.id, det.history)
+            else:
+                self.memory.add_plain(msg.guild_id, author.id, det.history)
+            return None
+        return self._score(msg, config, ctx, det, edited)
+
+    async def _score(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext, det: Detector,
+                     edited: bool):
+        author = msg.author
         learned = self._learned.get(msg.guild_id, _NO_LEARNED)
-        content = det.content(msg.content, msg.embed_urls, learned[0], learned[1])
-        hist = self.memory.get(msg.guild_id, author.id, config.context.promo_ratio_history)
+        content = det.content(msg.content, msg.embed_urls, learned[0], learned[1], screened=True)
+        hist = self.memory.get(msg.guild_id, author.id, det.history)
         if not edited and hist.seen < PERSIST_CAP:
             self.memory.dirty.add((msg.guild_id, author.id))
-        if content is EMPTY:  # fast path: nothing link-like, no phrase
-            if not edited:
-                hist.seen += 1
-                hist.plain += 1
-                hist.add_flag(False)
-            return None
         signals = list(content.signals)
         if content.invites:
             foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)

@@ -15,6 +15,7 @@ from plugins.self_promotion._links import (
 )
 from plugins.self_promotion._normalize import TLD_PATTERN, fold, undefang, words
 from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
+from plugins.self_promotion._quick import MAX_CHARS, PlainCheck
 
 try:
     import re2
@@ -96,19 +97,43 @@ class Detector:
         alternatives.extend(f"(?i:{r.pattern})" for r in config.regexes if r.weight > 0)
         self.prefilter = re2.compile("|".join(alternatives), _re2_options()) if re2 else None
         self._fallback = None if re2 else re.compile("|".join(alternatives))
+        # Proves most short texts plain without the RE2 call; admin regexes still need RE2, and the
+        # proof is written against RE2's semantics, so neither case takes this shortcut.
+        self._plain = PlainCheck(groups.values()).plain if re2 and not self.regexes else None
+        self.history = config.context.promo_ratio_history
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
+        if self._plain is not None and len(folded) <= MAX_CHARS and self._plain(folded):
+            return True  # exact: `plain` is True only where the prefilter cannot match (see _quick)
+        return self._prefilter_rejects(folded)
+
+    def _prefilter_rejects(self, folded: str) -> bool:
         if self.prefilter is not None:
             return self.prefilter.search(folded) is None
         return self._fallback.search(folded) is None
 
+    def plain(self, text: str) -> bool:
+        """True when `content(text)` (no embeds) is EMPTY: what an ordinary message costs."""
+        if len(text) <= MAX_CHARS and text.isascii():
+            folded = text.lower()  # what fold() does with ASCII text
+            if self._plain is not None and self._plain(folded):
+                return True  # as in quick_reject, inlined for the hot path
+        else:
+            folded = fold(text[:4000])
+            if self._plain is not None and len(folded) <= MAX_CHARS and self._plain(folded):
+                return True
+        return self._prefilter_rejects(folded)
+
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
                 learned_domains: frozenset[str] = frozenset(),
-                learned_phrases: frozenset[str] = frozenset()) -> Content:
-        """Score what the text and its embeds show (no context, no invite resolution)."""
+                learned_phrases: frozenset[str] = frozenset(), *, screened: bool = False) -> Content:
+        """Score what the text and its embeds show (no context, no invite resolution).
+
+        `screened`: the caller already found `plain(text)` False, so the prefilter is not run again.
+        """
         folded = fold(text[:4000])
-        if not embed_urls and self.quick_reject(folded):
+        if not screened and not embed_urls and self.quick_reject(folded):
             return EMPTY
         norm = undefang(folded)
         w = self.weights

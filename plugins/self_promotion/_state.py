@@ -85,6 +85,28 @@ class Memory:
             self._members.move_to_end(key)
         return found
 
+    def add_plain(self, guild_id: int, user_id: int, history: int) -> None:
+        """Count a new message with nothing link-like or promotional: the hot path in one call.
+
+        Same as `get`, marking the member dirty below PERSIST_CAP, `seen += 1`, `plain += 1` and
+        `add_flag(False)`, without the extra calls.
+        """
+        key = (guild_id, user_id)
+        members = self._members
+        found = members.get(key)
+        if found is None:
+            found = self.get(guild_id, user_id, history)
+        else:
+            members.move_to_end(key)
+        if found.seen < PERSIST_CAP:
+            self.dirty.add(key)
+        found.seen += 1
+        found.plain += 1
+        if found.bits:  # a zero history stays zero when shifted
+            found.bits = (found.bits << 1) & ((1 << found.history) - 1)
+        if found.count < found.history:
+            found.count += 1
+
     def restore(self, guild_id: int, user_id: int, seen: int, plain: int, history: int) -> None:
         """Load saved counts (at startup) so a restart does not make regulars look new."""
         found = self.get(guild_id, user_id, history)

@@ -1,0 +1,119 @@
+"""A cheap, exact "nothing to find here" test that spares ordinary messages the RE2 prefilter.
+
+The prefilter (`Detector.prefilter`) is one RE2 alternation of the link hint, every phrase and the
+admin regexes. RE2's Python wrapper costs ~2.5 µs per call whatever the text, more than everything
+else the plugin does for an ordinary chat line. `PlainCheck.plain` answers True only when it can
+*prove* that neither the link hint nor any phrase alternative of that prefilter matches; anything
+else (False) goes on to the prefilter as before. So skipping the prefilter on True changes nothing:
+whatever the prefilter would let through, `plain` lets through too.
+
+How each part of the prefilter is covered (`s` is the folded text, lower-case, as the prefilter sees it):
+
+* Link hint (`_signals._LINK_HINT`): every alternative needs one of a few substrings, tested with
+  `in` (C speed); only when one is there does a small stdlib regex decide. Those regexes use
+  `re.ASCII`, so `\\b` and `\\W` mean what they mean in RE2 and `\\s` covers RE2's `\\s`; each one
+  matches wherever the alternatives it stands for match:
+    `www\\.`, `\\.(tld)\\b`, `\\.\\s*gg\\s*/`, `\\.\\s+(com|…)\\b`  -> `"www." in s` or `_DOTTED`
+    `://`, `g\\W{0,2}g\\W{0,3}/`                                  -> `_SLASHED` (both need a "/")
+    `\\[\\s*(\\.|dot)\\s*\\]`, `\\(\\s*(\\.|dot)\\s*\\)`                -> `_BRACKETED` (need "[" or "(")
+    `h[tx]{2}ps?`, `discord`                                    -> the same literals with `in`
+                                                                   ("x" first: one memchr)
+    `\\sdot\\s+(com|net|org)\\b`                                  -> treated as the phrases "dot com" etc.
+* Phrases (`_signals._phrase_regex`): cut `s` into its runs of [a-z0-9] (`words`; anything else,
+  non-ASCII included, separates runs, and the UTF-8 bytes of a non-ASCII character are never
+  ASCII letters or digits, so cutting the encoded text gives the same runs). The regex of a phrase
+  `t1 t2 … tn` without a leading `*` matches exactly when consecutive runs equal t1, t2, …, tn (the
+  last only has to start with tn under a trailing `*`): t1 has the text's start or a character
+  outside [a-z0-9] before it, and every token but a trailing-`*` last one has one after it. Hence,
+  in two steps: no run equals any phrase's first token (`firsts`, one set operation) -> no phrase;
+  otherwise one stdlib regex (`phrases`: every phrase as text, laid out as a character trie)
+  looks for a whole phrase in the runs joined by single spaces.
+  A phrase with a leading `*`, a single `word*` or a very long phrase is only tested by its first
+  token appearing somewhere in `s` (`needles`), which every match needs; such a text is left to RE2.
+
+Admin regexes are not covered here: the detector still runs them through RE2 when configured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from plugins.self_promotion._normalize import TLD_PATTERN
+from plugins.self_promotion._phrases import parse_phrase
+
+# Byte table cutting UTF-8 text into runs of [a-z0-9]: every other byte becomes a space.
+_RUNS = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
+_DOTTED = re.compile(rf"\.(?:(?:{TLD_PATTERN})\b|\s*gg\s*/|\s+(?:com|net|org|ly|gg|io|co|tv)\b)", re.ASCII)
+_SLASHED = re.compile(r"://|g\W{0,2}g\W{0,3}/", re.ASCII)
+_BRACKETED = re.compile(r"[\[(]\s*(?:\.|dot)", re.ASCII)
+# `\sdot\s+(com|net|org)\b` needs the run "dot" right before the run "com", "net" or "org".
+_SPELLED_DOTS = ("dot com", "dot net", "dot org")
+# Longer texts go straight to RE2: its fixed per-call cost is then small next to cutting text into runs.
+MAX_CHARS = 200
+# Admin phrases longer than this are only tested as needles (keeps the trie regex small and shallow).
+_LONG_PHRASE = 120
+
+
+class PlainCheck:
+    """Built from the phrase lists the prefilter holds; `plain(s)` proves a folded text holds nothing."""
+
+    __slots__ = ("firsts", "phrases", "needles")
+
+    def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
+        firsts: set[bytes] = set()
+        texts: set[str] = set()  # every phrase as it reads in single-spaced, space-padded runs
+        needles: set[str] = set()
+        phrases = [parse_phrase(p) for p in _SPELLED_DOTS]
+        phrases += [parse_phrase(p) for group in phrase_lists for p in group]
+        for tokens, lead, trail in phrases:
+            text = " " + " ".join(tokens) + ("" if trail else " ")
+            if lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
+                needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
+            else:
+                firsts.add(tokens[0].encode())
+                texts.add(text)
+        self.firsts = frozenset(firsts)
+        self.phrases = re.compile(_alternation(texts).encode()) if texts else None
+        self.needles = tuple(sorted(needles))
+
+    def plain(self, s: str) -> bool:
+        """True when neither the link hint nor any phrase of the prefilter can match folded text `s`."""
+        if "." in s and ("www." in s or _DOTTED.search(s) is not None):
+            return False
+        if "/" in s and _SLASHED.search(s) is not None:
+            return False
+        if ("[" in s or "(" in s) and _BRACKETED.search(s) is not None:
+            return False
+        if "discord" in s or "htt" in s or ("x" in s and ("hxx" in s or "htx" in s or "hxt" in s)):
+            return False
+        for needle in self.needles:
+            if needle in s:
+                return False
+        # Encoding raises the same error RE2's wrapper would on a lone surrogate.
+        words = s.encode().translate(_RUNS).split()
+        if self.firsts.isdisjoint(words):  # most chat: no run starts a phrase
+            return True
+        return self.phrases.search(b" " + b" ".join(words) + b" ") is None
+
+
+def _alternation(texts: set[str]) -> str:
+    """A regex matching any of `texts` (over [a-z0-9 ]) at one place, laid out as a character trie.
+
+    Stdlib regexes try alternatives one by one, so shared prefixes are matched once. A text that
+    another one starts with is enough on its own: only whether something matches counts.
+    """
+    trie: dict = {}
+    for text in texts:
+        node = trie
+        for ch in text:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return emit(trie)
