@@ -8,6 +8,7 @@ from test_self_promotion_helpers import MOD_ROLE, PLUGIN, case, guild, harness, 
 from bot.actions import DeleteMessage, ModAlert, PrivateNotice, RecordCase, Timeout
 from bot.app import load_config
 from bot.events import MessageCreated
+from bot.testing import Harness
 
 PROMO = "subscribe to my channel, new videos every day"
 
@@ -169,3 +170,15 @@ async def test_message_counts_survive_a_restart(tmp_path):
         member = h.member(40, days_in_server=100)
         names = signal_names(await h.send("see https://blog.example.net/post", author=member))
         assert "unknown_link" in names and not names & {"first_messages", "trust_gate", "link_only"}
+
+
+async def test_promo_channel_welcomes_only_members_past_its_tenure():
+    config = {"moderator_roles": [9], "plugins": {"self_promotion": {
+        "promo_channels": {"channels": [700], "max_posts": 5, "min_days": 2}}}}
+    async with await Harness.create(builtins=("plugins.self_promotion:SelfPromotion",), guild_config=config) as h:
+        text = "join my server discord.gg/abcdef, new giveaway every week"
+        veteran = h.member(1, days_in_server=30)
+        assert await h.send(text, author=veteran, channel_id=700) == []
+        newcomer = h.member(2, days_in_server=0.1)
+        kinds = [a.kind for a in await h.send(text, author=newcomer, channel_id=700)]
+        assert "delete_message" in kinds

@@ -142,6 +142,9 @@ class PromoChannels(StrictModel):
     channels: list[int] = Field(default_factory=list, description="Promo channel ids (threads inside them count).")
     max_posts: int = Field(1, ge=0, description="Promotional posts per member per window (0 = unlimited).")
     window_hours: float = Field(24, gt=0, description="Window for `max_posts`.")
+    min_days: float = Field(0, ge=0, description="Days in the server before a member may promote here; "
+                                                 "newer members are judged as in any other channel.")
+    min_messages: int = Field(0, ge=0, description="Messages a member must have posted before promoting here.")
 
 
 class Step(StrictModel):

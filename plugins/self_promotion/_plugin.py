@@ -210,7 +210,9 @@ class SelfPromotion:
                 and prior >= c.trusted_promotion_messages:
             self._remember(hist, msg, content, promotional, edited)
             return signals, True
-        if msg.root_channel_id in config.promo_channels.channels:
+        pc = config.promo_channels
+        if msg.root_channel_id in pc.channels and not (
+                (days is not None and days < pc.min_days) or prior < pc.min_messages):
             if not promotional or edited:  # an edit is not a new post against the channel's limit
                 return signals, True
             window = timedelta(hours=config.promo_channels.window_hours)
