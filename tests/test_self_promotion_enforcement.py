@@ -182,3 +182,12 @@ async def test_promo_channel_welcomes_only_members_past_its_tenure():
         newcomer = h.member(2, days_in_server=0.1)
         kinds = [a.kind for a in await h.send(text, author=newcomer, channel_id=700)]
         assert "delete_message" in kinds
+
+
+async def test_regulars_the_bot_has_not_seen_yet_are_not_newcomers():
+    async with await Harness.create(builtins=("plugins.self_promotion:SelfPromotion",), guild_config={}) as h:
+        text = "really enjoying my course this term, the labs are great"
+        veteran = h.member(1, days_in_server=200)
+        assert await h.send(text, author=veteran) == []
+        newcomer = h.member(2, days_in_server=0.1)
+        assert "delete_message" in [a.kind for a in await h.send(text, author=newcomer)]

@@ -174,3 +174,13 @@ def test_the_pre_check_stands_aside_for_admin_regexes():
     det = Detector(SelfPromotionConfig.model_validate({"regexes": [{"name": "price", "pattern": r"\d+\s*dollars"}]}))
     assert not det.plain("only 20 dollars")
     assert det.plain("only twenty")
+
+
+def test_leading_wildcard_with_a_short_token_matches():
+    from plugins.self_promotion._normalize import words
+    from plugins.self_promotion._phrases import PhraseMatcher
+
+    matcher = PhraseMatcher({"offer": ["*0 off", "*ing deal"]})
+    assert matcher.match(words("everything is 30% off today")) == [("offer", "*0 off")]
+    assert matcher.match(words("an amazing deal")) == [("offer", "*ing deal")]
+    assert matcher.match(words("turn it 3 off")) == []

@@ -104,6 +104,8 @@ CTA_GROUPS = {
         "check me out", "check us out", "checking me out", "like this comment", "like my comment",
         "made a new channel", "made a channel", "started a channel", "started my channel",
         "started a youtube channel", "new youtube channel", "made a gaming channel",
+        "my course", "my online course", "my ebook", "my e book", "my newsletter", "my saas",
+        "my starter kit", "my templates",
     )),
     "offer": (0.65, (
         "free gift card*", "gift card codes", "free robux",
@@ -113,6 +115,8 @@ CTA_GROUPS = {
         "limited time offer", "sign up now", "register here", "join now", "buy now", "order now",
         "shop now", "click the link", "click this link", "click here", "click link", "dm me for",
         "message me for", "pm me for", "hmu for", "paypal money",
+        "*0 off", "*5 off", "percent off", "this week only", "today only", "limited time only",
+        "launch discount", "early bird price",
     )),
     "soft_cta": (0.4, (
         "check out", "check this out", "check it out", "check this", "check them out", "check em out",

@@ -37,6 +37,8 @@ class PhraseMatcher:
                     self._suffix.setdefault(tokens[0][-3:], []).append((tokens, trail, entry))
                 else:
                     self._add(tokens, trail, entry)
+        # "*0 off" has a first token shorter than the 3-letter key: look shorter keys up too
+        self._short_suffix = any(len(key) < 3 for key in self._suffix)
 
     def _add(self, tokens: tuple[str, ...], trail: bool, entry: tuple[str, str]) -> None:
         node = self._root
@@ -81,9 +83,10 @@ class PhraseMatcher:
                 node = node.get(toks[j])
                 j += 1
             if self._suffix:
-                for tokens, trail, entry in self._suffix.get(tok[-3:], ()):
-                    if _suffix_match(toks, i, tokens, trail):
-                        found.append((i, i + len(tokens), entry))
+                for key in (tok[-3:], tok[-2:], tok[-1:]) if self._short_suffix else (tok[-3:],):
+                    for tokens, trail, entry in self._suffix.get(key, ()):
+                        if _suffix_match(toks, i, tokens, trail):
+                            found.append((i, i + len(tokens), entry))
         if not found and not self._contains:
             return []
         spans = [(a, b) for a, b, _ in found]

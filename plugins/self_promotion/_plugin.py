@@ -23,6 +23,20 @@ _CALL_TO_ACTION = 0.4  # phrase weight from which a newcomer's first messages co
 _NO_LEARNED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
 
+def _recently_joined(msg: Message, days: float | None, c) -> bool:
+    """Whether the first messages the bot sees can be the member's first in the server.
+
+    A member who joined long before the bot started (or before an export begins) is not a
+    newcomer just because the bot has not seen them write yet.
+    """
+    if days is not None:
+        return days < c.trust_min_days
+    created = msg.author.created_at
+    if created is not None:
+        return (msg.created_at - created).total_seconds() / 86400 < c.trust_min_account_days
+    return True
+
+
 def _below_gate(msg: Message, days: float | None, prior: int, c) -> bool:
     """Trust gate: days in server and messages sent; account age stands in for an unknown join date."""
     if days is not None:
@@ -225,7 +239,7 @@ class SelfPromotion:
                 return [*signals, Signal("promo_channel_limit", config.threshold, detail)], False
             return signals, True
         pitch = has_link or any(s.weight >= _CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
-        if pitch and w.first_messages > 0 and prior < c.first_messages:
+        if pitch and w.first_messages > 0 and prior < c.first_messages and _recently_joined(msg, days, c):
             signals.append(Signal("first_messages", w.first_messages, f"message {prior + 1} seen from this member"))
         if pitch and w.link_only > 0 and content.other_words <= c.link_only_max_words \
                 and plain < c.participation_messages:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections import Counter
 from datetime import datetime
 
 from bot.storage import Database, Migration
+
+log = logging.getLogger("pitchfree.self_promotion.store")
+
+STRIKE_IO_TIMEOUT_S = 1.0  # a locked database must not hold enforcement up (hooks time out at 5 s)
 
 MIGRATIONS = [
     Migration(
@@ -74,6 +80,8 @@ class PromoStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # strikes the database refused (locked, disk full): kept here and counted until written
+        self._unsaved: dict[tuple[int, int], tuple[int, float]] = {}
 
     async def record_decision(self, guild_id: int, message_id: int, user_id: int, channel_id: int | None,
                               case_key: str, at: datetime, score: float, decision: str,
@@ -82,7 +90,7 @@ class PromoStore:
         conflict = ("DO UPDATE SET score = excluded.score, decision = excluded.decision, "
                     "signals = excluded.signals, domains = excluded.domains, phrases = excluded.phrases, "
                     "at = excluded.at") if replace else "DO NOTHING"
-        await self.db.execute(
+        await self._best_effort(
             "INSERT INTO promo_decisions (guild_id, message_id, user_id, channel_id, case_key, at, score, "
             "decision, signals, domains, phrases) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             f"ON CONFLICT(guild_id, message_id) {conflict}",
@@ -111,18 +119,52 @@ class PromoStore:
                               (feedback, guild_id, message_id))
 
     async def add_strike(self, guild_id: int, message_id: int, user_id: int, at: datetime) -> bool:
-        """Add a strike for a message; False when that message already struck (idempotent)."""
+        """Add a strike for a message; False when that message already struck (idempotent).
+
+        If the database refuses the write, the strike is kept in memory (so moderation goes on)
+        and written with the next strike that gets through.
+        """
+        if (guild_id, message_id) in self._unsaved:
+            return False
+        try:
+            await asyncio.wait_for(self._write_unsaved(), STRIKE_IO_TIMEOUT_S)
+            return await asyncio.wait_for(self._insert_strike(guild_id, message_id, user_id, at.timestamp()),
+                                          STRIKE_IO_TIMEOUT_S)
+        except Exception as exc:
+            log.warning("strike for message %s kept in memory, the database refused it: %s", message_id, exc)
+            self._unsaved[(guild_id, message_id)] = (user_id, at.timestamp())
+            return True
+
+    async def _insert_strike(self, guild_id: int, message_id: int, user_id: int, at: float) -> bool:
         row = await self.db.fetchone(
             "INSERT INTO promo_strikes (guild_id, message_id, user_id, at) VALUES (?,?,?,?) "
             "ON CONFLICT(guild_id, message_id) DO NOTHING RETURNING message_id",
-            (guild_id, message_id, user_id, at.timestamp()))
+            (guild_id, message_id, user_id, at))
         return row is not None
 
+    async def _write_unsaved(self) -> None:
+        for (guild_id, message_id), (user_id, at) in list(self._unsaved.items()):
+            await self._insert_strike(guild_id, message_id, user_id, at)
+            del self._unsaved[(guild_id, message_id)]
+
+    async def _best_effort(self, sql: str, params: tuple) -> None:
+        try:
+            await asyncio.wait_for(self.db.execute(sql, params), STRIKE_IO_TIMEOUT_S)
+        except Exception as exc:  # a decision row is a report detail; the strike and case matter more
+            log.warning("promo decision not stored: %s", exc)
+
     async def active_strikes(self, guild_id: int, user_id: int, since: datetime) -> int:
-        """Strikes a member collected since `since` that were not pardoned."""
-        return int(await self.db.fetchval(
-            "SELECT COUNT(*) FROM promo_strikes WHERE guild_id = ? AND user_id = ? AND active = 1 AND at > ?",
-            (guild_id, user_id, since.timestamp()), 0))
+        """Strikes a member collected since `since` that were not pardoned (unsaved ones included)."""
+        cutoff = since.timestamp()
+        unsaved = sum(1 for (g, _), (u, at) in self._unsaved.items() if g == guild_id and u == user_id and at > cutoff)
+        try:
+            stored = int(await asyncio.wait_for(self.db.fetchval(
+                "SELECT COUNT(*) FROM promo_strikes WHERE guild_id = ? AND user_id = ? AND active = 1 AND at > ?",
+                (guild_id, user_id, cutoff), 0), STRIKE_IO_TIMEOUT_S))
+        except Exception as exc:
+            log.warning("strike count from memory only, the database refused the query: %s", exc)
+            stored = 0
+        return stored + unsaved
 
     async def strikes_of(self, guild_id: int, user_id: int) -> list[tuple[int, float, int]]:
         """(message id, at, active) of a member's strikes, newest first."""
