@@ -25,7 +25,7 @@ from bot.testing import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = sorted((ROOT.parent / "shared" / "data" / "dev" / "youtube_spam").glob("*.csv"))
-DEFAULT_CONFIG = ROOT / "plugins" / "self_promotion" / "default_config.yaml"
+DEFAULT_CONFIG = ROOT / "config" / "default.yaml"
 
 _ANCHOR = re.compile(r"<a\s+[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -57,7 +57,7 @@ def load(files: list[Path]) -> list[tuple[str, str, bool]]:
 
 async def flagged(texts: list[str]) -> list[bool]:
     """Run every text through the plugin as a fresh member's message; True where a case was recorded."""
-    block = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8")) or {}
+    block = (yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8")) or {})["plugins"]["self_promotion"]
     config = {"plugins": {"self_promotion": block}}
     out = []
     async with await Harness.create(builtins=("plugins.self_promotion:SelfPromotion",), guild_config=config) as h:

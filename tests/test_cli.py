@@ -87,3 +87,12 @@ def test_committed_schema_copy_is_in_sync(root):
     for name in ("default.yaml", "guilds/example.yaml"):
         first = (root / "config" / name).read_text().splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=") and "guild.schema.json" in first
+
+
+def test_shipped_defaults_list_every_plugin_key_with_its_model_default(root):
+    store, _ = load_config(None)
+    shipped = yaml.safe_load((root / "config" / "default.yaml").read_text())["plugins"]
+    assert set(shipped) == set(store.models)
+    for name, model in store.models.items():
+        assert shipped[name] == model().model_dump(mode="json"), f"config/default.yaml: plugins.{name} is stale"
+        assert all(field.description for field in model.model_fields.values()), name

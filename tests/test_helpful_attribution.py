@@ -257,19 +257,6 @@ def test_hot_path_is_synchronous_and_bounded() -> None:
     pending.close()
 
 
-def test_default_config_file_matches_the_model() -> None:
-    from pathlib import Path
-
-    import yaml
-
-    from plugins.helpful_answers import HelpfulAnswersConfig
-
-    path = Path(__file__).resolve().parent.parent / "plugins" / "helpful_answers" / "default_config.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(data) == set(HelpfulAnswersConfig.model_fields)
-    assert HelpfulAnswersConfig(**data) == HelpfulAnswersConfig()
-
-
 def test_tracked_messages_drop_the_oldest_and_deleted_ones_free_their_place() -> None:
     from datetime import UTC, datetime, timedelta
 

@@ -147,15 +147,6 @@ async def test_bad_phrase_syntax_is_rejected_at_load(tmp_path):
     assert "only allowed at the start or end" in "\n".join(report.lines())
 
 
-def test_shipped_default_config_matches_the_model():
-    from pathlib import Path
-
-    from plugins.self_promotion._config import SelfPromotionConfig
-
-    path = Path(__file__).resolve().parent.parent / "plugins" / "self_promotion" / "default_config.yaml"
-    assert SelfPromotionConfig.model_validate(yaml.safe_load(path.read_text())) == SelfPromotionConfig()
-
-
 async def test_message_counts_survive_a_restart(tmp_path):
     from test_self_promotion_helpers import signal_names
 
