@@ -10,6 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import CoroutineType
 from typing import Any
 
 import pluggy
@@ -165,7 +166,8 @@ class Engine:
         guild = self.config.guild(event.guild_id)
         scope = None
         actions: list[Action] = []
-        for impl in self.caller.impls(hook):
+        caller = self.caller
+        for impl in caller.impls(hook):
             rules = guild.plugins.get(impl.plugin)
             config = None
             if rules is not None:
@@ -178,7 +180,12 @@ class Engine:
                     continue
             kwargs = {"event": event, "config": config, "ctx": self.contexts.get(impl.plugin) or self.context(impl.plugin)}
             try:
-                result = await self.caller.invoke(hook, impl, kwargs, event_id)
+                if impl.is_async:
+                    result = await caller.invoke(hook, impl, kwargs, event_id)
+                else:  # plain hooks are called without creating a coroutine: the common, cheap case
+                    result = caller.call(hook, impl, kwargs, event_id)
+                    if type(result) is CoroutineType:
+                        result = await caller.finish(hook, impl, result, event_id)
             except Failed:
                 continue
             if result is not None:
@@ -247,12 +254,18 @@ class Engine:
         return results
 
     async def _record_case(self, action: RecordCase, at: datetime, outcomes: list[dict]) -> None:
-        await self._safe_storage(self.cases.record(
+        sql, params = self.cases.insert_statement(
             guild_id=action.guild_id, case_key=action.case_key, plugin=action.plugin,
             user_id=action.user_id, decision=action.decision, reason=action.reason, at=at,
             channel_id=action.channel_id, message_id=action.message_id, score=action.score,
             signals=action.signals, outcomes=outcomes,
-        ))
+        )
+        try:
+            await self.db.execute(sql, params)
+        except Exception as exc:  # locked or full: the writer holds it, retries, and spills it at shutdown
+            log.error("storage error while recording case %s (%s); retrying it with the batched writer",
+                      action.case_key, exc)
+            self.writer.add(sql, params)
 
     async def _safe_storage(self, awaitable) -> Any:
         try:

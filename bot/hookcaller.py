@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import CoroutineType
 from typing import Any
 
 import pluggy
@@ -85,19 +86,31 @@ class HookCaller:
         """Forget cached implementation lists (call after registering/unregistering plugins)."""
         self._impls.clear()
 
-    async def invoke(self, hook: str, impl: Impl, kwargs: dict[str, Any], event_id: str = "") -> Any:
-        """Call one implementation; raise `Failed` after logging if it raised or timed out."""
+    def call(self, hook: str, impl: Impl, kwargs: dict[str, Any], event_id: str = "") -> Any:
+        """Call a plain implementation; its result may be a coroutine to `finish` (slow paths).
+
+        Raises `Failed` after logging and recording the fault when the implementation raised.
+        """
         timed = self.trace or self.timings is not None
         start = time.perf_counter() if timed else 0.0
         try:
-            args = [kwargs[name] for name in impl.argnames]
-            if impl.is_async:
-                result = await self._run_coroutine(impl.function(*args))
-            else:
-                result = impl.function(*args)
-                if inspect.isawaitable(result):  # a sync function that returned a coroutine
-                    async with asyncio.timeout(self.timeout_s):
-                        result = await result
+            return impl.function(*[kwargs[name] for name in impl.argnames])
+        except Exception as exc:
+            self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
+            raise Failed from exc
+        finally:
+            if timed:
+                self._timed(hook, impl, start, event_id)
+
+    async def finish(self, hook: str, impl: Impl, awaitable: Any, event_id: str = "") -> Any:
+        """Await what an implementation returned (or is), under the timeout, with fault isolation."""
+        timed = self.trace or self.timings is not None
+        start = time.perf_counter() if timed else 0.0
+        try:
+            if isinstance(awaitable, CoroutineType):
+                return await self._run_coroutine(awaitable)
+            async with asyncio.timeout(self.timeout_s):
+                return await awaitable
         except TimeoutError:
             self.record_fault(impl.plugin, hook, f"timed out after {self.timeout_s:g}s", event_id)
             raise Failed from None
@@ -106,12 +119,28 @@ class HookCaller:
             raise Failed from exc
         finally:
             if timed:
-                elapsed = time.perf_counter() - start
-                if self.timings is not None:
-                    self.timings.setdefault(f"{hook}:{impl.plugin}", []).append(elapsed)
-                if self.trace:
-                    log.info("hook=%s plugin=%s elapsed_us=%.1f event=%s", hook, impl.plugin, elapsed * 1e6, event_id)
+                self._timed(hook, impl, start, event_id)
+
+    async def invoke(self, hook: str, impl: Impl, kwargs: dict[str, Any], event_id: str = "") -> Any:
+        """Call one implementation (plain or async) and await its result if it is awaitable."""
+        if impl.is_async:
+            try:
+                coro = impl.function(*[kwargs[name] for name in impl.argnames])
+            except Exception as exc:
+                self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
+                raise Failed from exc
+            return await self.finish(hook, impl, coro, event_id)
+        result = self.call(hook, impl, kwargs, event_id)
+        if inspect.isawaitable(result):  # a plain function that returned a coroutine
+            return await self.finish(hook, impl, result, event_id)
         return result
+
+    def _timed(self, hook: str, impl: Impl, start: float, event_id: str) -> None:
+        elapsed = time.perf_counter() - start
+        if self.timings is not None:
+            self.timings.setdefault(f"{hook}:{impl.plugin}", []).append(elapsed)
+        if self.trace:
+            log.info("hook=%s plugin=%s elapsed_us=%.1f event=%s", hook, impl.plugin, elapsed * 1e6, event_id)
 
     async def _run_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Any:
         """Await `coro` under the timeout; one that finishes without suspending skips the timer.
