@@ -94,7 +94,18 @@ class CaseStore:
         outcomes: list[dict] | None = None,
     ) -> None:
         """Insert a case; a case with the same key (a replayed event) is kept as it was."""
-        await self._db.execute(
+        await self._db.execute(*self.insert_statement(
+            guild_id=guild_id, case_key=case_key, plugin=plugin, user_id=user_id, decision=decision,
+            reason=reason, at=at, channel_id=channel_id, message_id=message_id, score=score,
+            signals=signals, outcomes=outcomes))
+
+    @staticmethod
+    def insert_statement(*, guild_id: int, case_key: str, plugin: str, user_id: int, decision: str, reason: str,
+                         at: datetime, channel_id: int | None = None, message_id: int | None = None,
+                         score: float | None = None, signals: tuple[tuple[str, float], ...] = (),
+                         outcomes: list[dict] | None = None) -> tuple[str, tuple]:
+        """The idempotent INSERT of `record` as (sql, params), e.g. to retry it with the batched writer."""
+        return (
             "INSERT INTO cases (guild_id, case_key, plugin, user_id, channel_id, message_id, "
             "decision, reason, score, signals, outcomes, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(guild_id, case_key) DO NOTHING",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -121,7 +122,12 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                try:
+                    await self._conn.execute("COMMIT")
+                except BaseException:  # never leave the shared connection inside a dead transaction
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._conn.execute("ROLLBACK")
+                    raise
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return lastrowid (inserts) or rowcount."""
@@ -138,17 +144,14 @@ class Database:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """All rows of a query."""
-        cursor = await self._conn.execute(sql, params)
-        rows = await cursor.fetchall()
-        await cursor.close()
+        # one job on the connection's thread: no half-read cursor can block a concurrent COMMIT
+        rows = await self._conn.execute_fetchall(sql, params)
         return [tuple(r) for r in rows]
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         """The first row of a query, or None."""
-        cursor = await self._conn.execute(sql, params)
-        row = await cursor.fetchone()
-        await cursor.close()
-        return tuple(row) if row is not None else None
+        rows = await self._conn.execute_fetchall(sql, params)
+        return tuple(rows[0]) if rows else None
 
     async def fetchval(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         """The first column of the first row, or `default`."""
