@@ -192,3 +192,17 @@ def test_blocks_of_builtin_plugins_left_out_are_skipped_not_errors(cfg_dir):
     store = ConfigStore(cfg_dir, MODELS, not_loaded=frozenset({"absent_builtin"}))
     problems = [str(p) for p in store.load().problems]
     assert len(problems) == 1 and "unknown plugin 'typo_plugin'" in problems[0]
+
+
+def test_admin_regexes_are_linear_time_or_refused():
+    import time
+
+    from bot.config import compile_admin_regex
+
+    with pytest.raises(ValueError, match="backreferences"):
+        compile_admin_regex(r"(a)\1")
+    evil = compile_admin_regex(r"(a+)+$")  # catastrophic for backtracking engines
+    start = time.perf_counter()
+    assert evil.search("a" * 50_000 + "!") is None
+    assert time.perf_counter() - start < 1.0
+    assert compile_admin_regex("Free NITRO").search("free nitro here")

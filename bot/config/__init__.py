@@ -2,6 +2,7 @@
 
 from bot.config._guild import GuildConfig, PluginRules, build_guild_config
 from bot.config._models import CoreConfig, Override, StrictModel, When, deep_merge
+from bot.config._regex import compile_admin_regex
 from bot.config._schema import guild_file_schema
 from bot.config._store import ConfigStore, LoadReport
 from bot.config._yaml import ConfigError, ConfigProblem, load_yaml_file, load_yaml_text
@@ -18,6 +19,7 @@ __all__ = [
     "StrictModel",
     "When",
     "build_guild_config",
+    "compile_admin_regex",
     "deep_merge",
     "guild_file_schema",
     "load_yaml_file",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from bot.config import StrictModel
+from bot.config import StrictModel, compile_admin_regex
 
 ALL_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")
 
@@ -56,11 +56,6 @@ class EngagementConfig(StrictModel):
     @field_validator("question_patterns")
     @classmethod
     def _valid_patterns(cls, value: list[str]) -> list[str]:
-        import re2
-
         for pattern in value:
-            try:
-                re2.compile(pattern)
-            except Exception as exc:
-                raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+            compile_admin_regex(pattern)
         return value

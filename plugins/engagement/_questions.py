@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-import re2
+from bot.config import compile_admin_regex
 
 _MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish), Arabic
 _URL = re.compile(r"\S*://\S*")
@@ -77,7 +77,7 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
             anchor = max(range(len(words)), key=lambda i: len(words[i]))
             by_anchor.setdefault(words[anchor], []).append((anchor, words))
     anchors = frozenset(by_anchor)
-    extras = [re2.compile("(?i)" + p) for p in extra_patterns]
+    extras = [compile_admin_regex(p) for p in extra_patterns]
 
     def is_question(text: str) -> bool:
         if len(text) < min_chars:

@@ -6,14 +6,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from bot.config import StrictModel
+from bot.config import StrictModel, compile_admin_regex
 from plugins.self_promotion import _defaults as d
 from plugins.self_promotion._phrases import parse_phrase
-
-try:
-    import re2
-except ImportError:  # pragma: no cover - google-re2 is a core dependency
-    re2 = None
 
 
 class Weights(StrictModel):
@@ -57,28 +52,8 @@ class RegexRule(StrictModel):
     @field_validator("pattern")
     @classmethod
     def _re2_compiles(cls, value: str) -> str:
-        compile_re2(value)
+        compile_admin_regex(value)
         return value
-
-
-def compile_re2(pattern: str):
-    """Compile an admin pattern with RE2 or raise ValueError explaining why it was refused."""
-    if re2 is None:
-        raise ValueError("google-re2 is not installed; admin regexes are unavailable")
-    options = re2.Options()
-    options.log_errors = False
-    options.case_sensitive = False
-    options.max_mem = 8 << 20
-    try:
-        return re2.compile(pattern, options)
-    except Exception as exc:  # re2.error carries the parser's message
-        detail = exc.args[0] if exc.args else exc
-        if isinstance(detail, bytes):
-            detail = detail.decode("utf-8", "replace")
-        raise ValueError(
-            f"regex {pattern!r} is not valid RE2 ({detail}); RE2 runs in linear time and does not "
-            "support backreferences (\\1) or lookaround ((?=...), (?!...), (?<=...))"
-        ) from None
 
 
 class Links(StrictModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plugins.self_promotion._config import SelfPromotionConfig, compile_re2
+from bot.config import compile_admin_regex
+from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import (
     _URL,
     DomainSet,
@@ -90,7 +91,7 @@ class Detector:
         groups = {name: g.phrases for name, g in config.phrases.items() if g.weight > 0 and g.phrases}
         self.group_weights = {name: g.weight for name, g in config.phrases.items()}
         self.phrases = PhraseMatcher(groups)
-        self.regexes = [(r.name, r.weight, compile_re2(r.pattern)) for r in config.regexes if r.weight > 0]
+        self.regexes = [(r.name, r.weight, compile_admin_regex(r.pattern)) for r in config.regexes if r.weight > 0]
         alternatives = [_LINK_HINT]
         for phrases in groups.values():
             alternatives.extend(_phrase_regex(p) for p in phrases)
