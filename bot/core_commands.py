@@ -59,9 +59,19 @@ class CoreCommands:
     async def reload(self, inv: Invocation) -> Response:
         """Reload config; invalid files keep the previous config and are listed."""
         report = await self.engine.reload_config()
-        if report.ok:
+        lines = report.lines() + self._unknown_guilds()
+        if not lines:
             return Response(f"Config reloaded: {len(report.loaded)} file(s), no problems.")
-        return Response("Config reloaded with problems:\n" + _code(report.lines()))
+        return Response("Config reloaded with problems:\n" + _code(lines))
+
+    def _unknown_guilds(self) -> list[str]:
+        """Community files for servers the bot is not in (the adapter provides `guild_ids`)."""
+        joined = self.engine.services.get("guild_ids")
+        if joined is None:
+            return []
+        present = joined()
+        return [f"guilds/{g}.yaml: the bot is not in a server with id {g}; this file is not used"
+                for g in self.engine.config.guild_ids() if g not in present]
 
     def check(self, inv: Invocation) -> Response:
         """Validate the files as they are on disk now, without applying them."""

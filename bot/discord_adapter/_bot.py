@@ -52,6 +52,7 @@ class PitchfreeBot(commands.Bot):
         self._tick_task: asyncio.Task | None = None
         self._stopped = False
         engine.services["invite_resolver"] = InviteResolver(self)
+        engine.services["guild_ids"] = lambda: {g.id for g in self.guilds}
 
     async def setup_hook(self) -> None:
         """Register commands and persistent buttons, sync commands, start the timer."""

@@ -10,6 +10,7 @@ import discord
 
 from bot import actions as act
 from bot.commands import button_custom_id
+from bot.discord_adapter._batching import AlertGrouper, DeleteBatcher
 from bot.executor import ActionResult
 
 log = logging.getLogger("pitchfree.discord.executor")
@@ -26,7 +27,11 @@ class Skip(Exception):
 
 
 class DiscordExecutor:
-    """The production executor. `bind(bot)` before use; `mod_log_channel(guild_id)` finds alert channels."""
+    """The production executor. `bind(bot)` before use; `mod_log_channel(guild_id)` finds alert channels.
+
+    Deletes go through a per-channel bulk-delete queue and alerts through a wave grouper
+    (`_batching`), so a spam wave costs a few API calls and one mod-log message.
+    """
 
     def __init__(self) -> None:
         self.bot: discord.Client | None = None
@@ -36,6 +41,8 @@ class DiscordExecutor:
             act.Timeout: self._timeout, act.AddRole: self._add_role, act.RemoveRole: self._remove_role,
             act.React: self._react, act.TagThread: self._tag_thread, act.ModAlert: self._alert,
         }
+        self.deletes = DeleteBatcher(lambda: self.bot.http)
+        self.alerts = AlertGrouper(self._post_alert, lambda a: alert_message(a)[0])
 
     def bind(self, bot: discord.Client) -> None:
         """Use this client for every action."""
@@ -90,7 +97,7 @@ class DiscordExecutor:
     # -- actions --
 
     async def _delete(self, a: act.DeleteMessage) -> None:
-        await self._messageable(a.guild_id, a.channel_id).get_partial_message(a.message_id).delete()
+        await self.deletes.delete(a.channel_id, a.message_id)
 
     async def _reply(self, a: act.Reply) -> None:
         channel = self._messageable(a.guild_id, a.channel_id)
@@ -162,12 +169,18 @@ class DiscordExecutor:
         await thread.add_tags(tag, reason=_audit(a))
         return None
 
-    async def _alert(self, a: act.ModAlert) -> None:
+    async def _alert(self, a: act.ModAlert) -> str | None:
+        if self.mod_log_channel(a.guild_id) is None:
+            raise Skip("no mod_log_channel configured")
+        return await self.alerts.alert(a)
+
+    async def _post_alert(self, a: act.ModAlert, embed: discord.Embed | None) -> discord.Message:
         channel_id = self.mod_log_channel(a.guild_id)
         if channel_id is None:
             raise Skip("no mod_log_channel configured")
-        embed, view = alert_message(a)
-        await self._messageable(a.guild_id, channel_id).send(embed=embed, view=view, allowed_mentions=_NO_PINGS)
+        default, view = alert_message(a)
+        return await self._messageable(a.guild_id, channel_id).send(embed=embed or default, view=view,
+                                                                     allowed_mentions=_NO_PINGS)
 
 
 def alert_message(a: act.ModAlert) -> tuple[discord.Embed, discord.ui.View | None]:

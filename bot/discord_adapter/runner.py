@@ -17,6 +17,7 @@ from bot.config import ConfigError
 from bot.discord_adapter._bot import PitchfreeBot
 from bot.discord_adapter._executor import DiscordExecutor
 from bot.plugins import BUILTIN_PLUGINS, PluginLoadError
+from bot.storage import StorageError
 
 log = logging.getLogger("pitchfree.discord.runner")
 
@@ -98,7 +99,7 @@ async def _main(token: str, config_dir: Path, db_path: str) -> int:
             loop.add_signal_handler(sig, stop.set)
     try:
         bot = await create_bot(config_dir=config_dir, db_path=db_path)
-    except (ConfigError, PluginLoadError) as exc:
+    except (ConfigError, PluginLoadError, StorageError) as exc:
         log.error("cannot start: %s", exc)
         return EXIT_CONFIG
     log.info("starting: config %s, database %s, plugins %s", config_dir, db_path, bot.engine.plugin_names())
