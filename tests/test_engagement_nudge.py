@@ -211,3 +211,14 @@ def test_english_auxiliaries_need_a_subject_without_question_mark():
     assert is_question("have you tried restarting it")
     assert is_question("is there a way to do this")
     assert is_question("how do I install this")
+
+
+async def test_deadlines_are_drained_even_when_nobody_is_nudged():
+    async with await Harness.create(builtins=PLUGIN, guild_config={"plugins": {"engagement": {}}}) as h:
+        for i in range(50):
+            await h.send(f"How do I fix problem number {i}?", author=h.member(10 + i))
+            await h.send("try restarting it", author=h.member(99), reply_to=h.last)
+        h.advance(hours=1)
+        await h.tick()
+        oq = h.engine.pm.get_plugin("engagement").questions[h.guild_id]
+        assert not oq._due and not oq._overdue and len(oq) == 0

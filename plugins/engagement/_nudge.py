@@ -166,10 +166,10 @@ def in_quiet_hours(now: datetime, tz: ZoneInfo, start: int | None, end: int | No
 
 def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
     """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
+    now_ts = now.timestamp()
+    due = oq.overdue(now_ts)  # always drained, so the deadline heap stays bounded
     if config.helpers_channel is None and not config.nudge_in_asker_channel:
         return [], []
-    now_ts = now.timestamp()
-    due = oq.overdue(now_ts)
     if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
         return [], []
     times = oq.nudge_times
