@@ -267,13 +267,6 @@ class Engine:
                       action.case_key, exc)
             self.writer.add(sql, params)
 
-    async def _safe_storage(self, awaitable) -> Any:
-        try:
-            return await awaitable
-        except Exception as exc:
-            log.error("storage error while recording a case: %s", exc)
-            return None
-
     def _storage_trouble(self, exc: Exception, pending: int) -> None:
         """The batched writer failed: alert moderators (at most every 10 minutes) and carry on."""
         now = time.monotonic()
