@@ -1,7 +1,7 @@
 """Per-community YAML rules: loading, validation with file:line errors, overrides, reload."""
 
 from bot.config._guild import GuildConfig, PluginRules, build_guild_config
-from bot.config._models import CoreConfig, Override, StrictModel, When, deep_merge
+from bot.config._models import CoreConfig, Override, StrictModel, When, deep_merge, only_known
 from bot.config._regex import compile_admin_regex
 from bot.config._schema import guild_file_schema
 from bot.config._store import ConfigStore, LoadReport
@@ -24,4 +24,5 @@ __all__ = [
     "guild_file_schema",
     "load_yaml_file",
     "load_yaml_text",
+    "only_known",
 ]

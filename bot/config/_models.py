@@ -81,3 +81,11 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def only_known(values: list[str], known, what: str) -> list[str]:
+    """Validator helper: raise ValueError naming any value not in `known`."""
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; known: {', '.join(sorted(known))}")
+    return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from bot.config import StrictModel, compile_admin_regex
+from bot.config import StrictModel, compile_admin_regex, only_known
 
 ALL_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")
 
@@ -48,10 +48,7 @@ class EngagementConfig(StrictModel):
     @field_validator("question_languages")
     @classmethod
     def _known_languages(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in ALL_LANGUAGES]
-        if unknown:
-            raise ValueError(f"unknown language(s) {unknown}; known: {', '.join(ALL_LANGUAGES)}")
-        return value
+        return only_known(value, ALL_LANGUAGES, "language(s)")
 
     @field_validator("question_patterns")
     @classmethod

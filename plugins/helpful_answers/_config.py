@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from bot.config import StrictModel
+from bot.config import StrictModel, only_known
 from plugins.helpful_answers._gratitude import CATEGORIES, CREDIT_CATEGORIES, DEFAULT_LANGUAGES
 from plugins.helpful_answers._phrases import LANGUAGES
 
@@ -67,15 +67,9 @@ class HelpfulAnswersConfig(StrictModel):
     @field_validator("languages")
     @classmethod
     def _known_languages(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in LANGUAGES]
-        if unknown:
-            raise ValueError(f"unknown language set(s) {unknown}; known: {sorted(LANGUAGES)}")
-        return value
+        return only_known(value, LANGUAGES, "language set(s)")
 
     @field_validator("credit_categories")
     @classmethod
     def _known_categories(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in CATEGORIES]
-        if unknown:
-            raise ValueError(f"unknown categories {unknown}; known: {list(CATEGORIES)}")
-        return value
+        return only_known(value, CATEGORIES, "categories")
