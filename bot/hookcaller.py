@@ -90,8 +90,9 @@ class HookCaller:
         """Call a plain implementation; its result may be a coroutine to `finish` (slow paths).
 
         Raises `Failed` after logging and recording the fault when the implementation raised.
+        An async implementation returns its coroutine here and is timed by `finish`.
         """
-        timed = self.trace or self.timings is not None
+        timed = (self.trace or self.timings is not None) and not impl.is_async
         start = time.perf_counter() if timed else 0.0
         try:
             return impl.function(*[kwargs[name] for name in impl.argnames])
@@ -123,15 +124,8 @@ class HookCaller:
 
     async def invoke(self, hook: str, impl: Impl, kwargs: dict[str, Any], event_id: str = "") -> Any:
         """Call one implementation (plain or async) and await its result if it is awaitable."""
-        if impl.is_async:
-            try:
-                coro = impl.function(*[kwargs[name] for name in impl.argnames])
-            except Exception as exc:
-                self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
-                raise Failed from exc
-            return await self.finish(hook, impl, coro, event_id)
         result = self.call(hook, impl, kwargs, event_id)
-        if inspect.isawaitable(result):  # a plain function that returned a coroutine
+        if inspect.isawaitable(result):  # an async implementation, or a plain one's slow path
             return await self.finish(hook, impl, result, event_id)
         return result
 
