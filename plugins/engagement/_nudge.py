@@ -60,18 +60,30 @@ class OpenQuestions:
         if q.due is not None and not q.nudged:
             heapq.heappush(self._due, (q.due, q.message_id))
 
-    def overdue(self, now_ts: float) -> list[OpenQuestion]:
-        """Open, not yet nudged questions whose deadline has passed, oldest deadline first."""
+    def overdue(self, now_ts: float, limit: int) -> list[OpenQuestion]:
+        """Up to `limit` open, not yet nudged questions past their deadline, oldest deadline first.
+
+        With `limit` 0 the deadlines are only drained (nobody is nudged). Stale entries are
+        dropped as they are met, so a tick costs O(stale + limit), not O(open questions).
+        """
         heap = self._due
+        overdue = self._overdue
         while heap and heap[0][0] <= now_ts:
-            self._overdue[heapq.heappop(heap)[1]] = None
-        found = []
-        for qid in list(self._overdue):
+            qid = heapq.heappop(heap)[1]
+            if limit:
+                overdue[qid] = None
+        found: list[OpenQuestion] = []
+        stale = []
+        for qid in overdue:
+            if len(found) >= limit:
+                break
             q = self.open.get(qid)
             if q is None or q.nudged:
-                del self._overdue[qid]
+                stale.append(qid)
             else:
                 found.append(q)
+        for qid in stale:
+            del overdue[qid]
         return found
 
     def remove(self, message_id: int) -> OpenQuestion | None:
@@ -167,9 +179,9 @@ def in_quiet_hours(now: datetime, tz: ZoneInfo, start: int | None, end: int | No
 def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
     """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
     now_ts = now.timestamp()
-    due = oq.overdue(now_ts)  # always drained, so the deadline heap stays bounded
-    if config.helpers_channel is None and not config.nudge_in_asker_channel:
-        return [], []
+    nudging = config.helpers_channel is not None or config.nudge_in_asker_channel
+    # always called, so the deadline heap is drained even when nobody is nudged
+    due = oq.overdue(now_ts, max(config.max_questions_per_nudge, config.max_nudges_per_hour) if nudging else 0)
     if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
         return [], []
     times = oq.nudge_times
