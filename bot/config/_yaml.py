@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 1024 * 1024
+# libyaml's loader when PyYAML was built with it (same safe_load semantics, ~10x faster).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KeyPath = tuple[str | int, ...]
 
@@ -81,14 +83,14 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise _single(name, 0, "file is larger than 1 MiB")
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _single(
                     name,
                     event.start_mark.line + 1,
                     "YAML anchors and aliases (&name / *name) are not allowed in config files",
                 )
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -105,7 +107,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     if problems:
         raise ConfigError(problems)
     try:
-        data = yaml.SafeLoader(text).get_single_data()
+        data = _LOADER(text).get_single_data()
     except yaml.YAMLError as exc:  # e.g. an invalid timestamp scalar
         raise _single(name, 0, f"invalid YAML value: {exc}") from exc
     return LoadedYaml(name, data, lines)
