@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -59,19 +58,18 @@ def write_export(directory: Path, messages: int, seed: int = 1) -> None:
 
 
 def replay_child(export: Path, workdir: Path) -> tuple[float, float, str]:
-    """Run `pitchfree replay` in a child process; (wall seconds, peak RSS MB, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `pitchfree replay` in a child process; (wall seconds, its peak RSS in MB, stdout)."""
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "replay", str(export), "--json", str(workdir / "out.jsonl"),
-         "--db", str(workdir / "replay.db")],
+        [sys.executable, "-m", "bench._rss", sys.executable, "-m", "bot", "replay", str(export),
+         "--json", str(workdir / "out.jsonl"), "--db", str(workdir / "replay.db")],
         capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, check=False,
     )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"replay failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak_kb, before) / 1024, proc.stdout
+    peak_kb = int(proc.stderr.strip().rsplit("peak_rss_kb=", 1)[1])
+    return wall, peak_kb / 1024, proc.stdout
 
 
 def _replay_seconds(workdir: Path) -> float:
