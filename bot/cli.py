@@ -14,9 +14,6 @@ from bot import __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-# Sub-commands added by other modules: name -> (module, function that adds the parser).
-_EXTRA_COMMANDS = ("bot.replay.cli", "bot.report_cli")
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -46,14 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", help="write to this file instead of stdout")
     schema.set_defaults(func=_cmd_schema)
 
-    for module_name in _EXTRA_COMMANDS:
-        try:
-            module = __import__(module_name, fromlist=["add_parser"])
-        except ImportError as exc:
-            if not exc.name or not module_name.startswith(exc.name):
-                raise
-            continue
-        module.add_parser(sub)
+    from bot import report_cli
+    from bot.replay import cli as replay_cli
+
+    replay_cli.add_parser(sub)
+    report_cli.add_parser(sub)
     return parser
 
 
