@@ -111,13 +111,18 @@ class BotRunner:
         self.bot: PitchfreeBot | None = None
         self._task: asyncio.Task | None = None
 
-    async def start(self, probe: Probe, *, tick_seconds: float = 3600, **options) -> PitchfreeBot:
+    async def start(self, probe: Probe | None = None, *, tick_seconds: float = 3600, builtins: tuple = (),
+                    extra: dict | None = None, client_options: dict | None = None, **options) -> PitchfreeBot:
         """Build a fresh engine + bot with `probe` as plugin `probe`; wait for READY and command sync."""
         _assert_loopback()
         self.fake.gateway.ready.clear()
-        bot = await create_bot(config_dir=self.config_dir, db_path=self.db_path, builtins=(),
-                               entry_points=False, extra_plugins={"probe": probe}, tick_seconds=tick_seconds,
-                               client_options={"guild_ready_timeout": 0.05, "reidentify_delay": 0.05}, **options)
+        plugins = dict(extra or {})
+        if probe is not None:
+            plugins["probe"] = probe
+        bot = await create_bot(config_dir=self.config_dir, db_path=self.db_path, builtins=builtins,
+                               entry_points=False, extra_plugins=plugins, tick_seconds=tick_seconds,
+                               client_options={"guild_ready_timeout": 0.05, "reidentify_delay": 0.05,
+                                               **(client_options or {})}, **options)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(TOKEN))
         waiter = asyncio.create_task(bot.wait_until_ready())
