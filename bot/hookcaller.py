@@ -97,8 +97,7 @@ class HookCaller:
         try:
             return impl.function(*[kwargs[name] for name in impl.argnames])
         except Exception as exc:
-            self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
-            raise Failed from exc
+            raise self._failed(hook, impl, exc, event_id) from exc
         finally:
             if timed:
                 self._timed(hook, impl, start, event_id)
@@ -116,8 +115,7 @@ class HookCaller:
             self.record_fault(impl.plugin, hook, f"timed out after {self.timeout_s:g}s", event_id)
             raise Failed from None
         except Exception as exc:
-            self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
-            raise Failed from exc
+            raise self._failed(hook, impl, exc, event_id) from exc
         finally:
             if timed:
                 self._timed(hook, impl, start, event_id)
@@ -128,6 +126,10 @@ class HookCaller:
         if inspect.isawaitable(result):  # an async implementation, or a plain one's slow path
             return await self.finish(hook, impl, result, event_id)
         return result
+
+    def _failed(self, hook: str, impl: Impl, exc: Exception, event_id: str) -> Failed:
+        self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
+        return Failed()
 
     def _timed(self, hook: str, impl: Impl, start: float, event_id: str) -> None:
         elapsed = time.perf_counter() - start
