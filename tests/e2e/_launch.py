@@ -1,4 +1,4 @@
-"""Runs `pitchfree run`'s entry point in a subprocess against the fake (never the real Discord)."""
+"""Runs the `pitchfree` CLI (e.g. `run`) in a subprocess against the fake (never the real Discord)."""
 
 import os
 import sys
@@ -6,7 +6,7 @@ import sys
 import discord
 import yarl
 
-from bot.discord_adapter.runner import run
+from bot.cli import main
 
 if __name__ == "__main__":
     api, gateway = os.environ["FAKE_DISCORD_API"], os.environ["FAKE_DISCORD_GATEWAY"]
@@ -14,4 +14,4 @@ if __name__ == "__main__":
         sys.exit("refusing to run against anything but the loopback fake")
     discord.http.Route.BASE = api
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-    sys.exit(run(os.environ["DISCORD_TOKEN"], config_dir=sys.argv[1], db=sys.argv[2]))
+    sys.exit(main(sys.argv[1:]))

@@ -22,7 +22,7 @@ async def test_run_shuts_down_cleanly_on_sigterm(fake, world, config_dir, tmp_pa
     env = {**os.environ, "DISCORD_TOKEN": TOKEN, "FAKE_DISCORD_API": fake.api_base,
            "FAKE_DISCORD_GATEWAY": fake.gateway_url, "PYTHONPATH": str(ROOT), "PITCHFREE_TICK_SECONDS": "3600"}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.e2e._launch", str(config_dir), str(db), cwd=ROOT, env=env,
+        sys.executable, "-m", "tests.e2e._launch", "run", "--config-dir", str(config_dir), "--db", str(db), cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:
         await fake.wait_ready(timeout=30)

@@ -30,7 +30,7 @@ async def _start(fake, world, config_dir, db):
            "FAKE_DISCORD_GATEWAY": fake.gateway_url, "PYTHONPATH": str(ROOT), "PITCHFREE_TICK_SECONDS": "3600"}
     fake.gateway.ready.clear()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.e2e._launch", str(config_dir), str(db), cwd=ROOT, env=env,
+        sys.executable, "-m", "tests.e2e._launch", "run", "--config-dir", str(config_dir), "--db", str(db), cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     await fake.wait_ready(timeout=30)
     return proc

@@ -129,7 +129,7 @@ async def test_pitchfree_run_refuses_a_corrupt_database_with_a_hint(fake, world,
     env = {**os.environ, "DISCORD_TOKEN": TOKEN, "FAKE_DISCORD_API": fake.api_base,
            "FAKE_DISCORD_GATEWAY": fake.gateway_url, "PYTHONPATH": str(ROOT)}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.hardening._launch_cli", "run", "--config-dir", str(config_dir), "--db", str(db),
+        sys.executable, "-m", "tests.e2e._launch", "run", "--config-dir", str(config_dir), "--db", str(db),
         cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     output, _ = await asyncio.wait_for(proc.communicate(), 30)
     text = output.decode()
