@@ -95,6 +95,7 @@ class Engine:
         self.events_processed = 0
         self.duplicates_dropped = 0
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._plans: dict[str, tuple[tuple[Impl, ...], tuple[tuple[Impl, int, PluginContext], ...]]] = {}
         self._commands: list[tuple[str, CommandSpec]] | None = None
         self._background: set[asyncio.Task] = set()
 
@@ -155,20 +156,22 @@ class Engine:
     async def dispatch(self, event: ev.Event) -> list[ActionResult]:
         """Send an event to every enabled plugin and execute the actions they return."""
         event_id = event.event_id
-        if event_id in self._seen:
+        seen = self._seen
+        if event_id in seen:
             self.duplicates_dropped += 1
             return []
-        self._seen[event_id] = None
-        if len(self._seen) > _SEEN_LIMIT:
-            self._seen.popitem(last=False)
+        seen[event_id] = None
+        if len(seen) > _SEEN_LIMIT:
+            seen.popitem(last=False)
         self.events_processed += 1
         hook = HOOK_FOR_EVENT[type(event)]
-        guild = self.config.guild(event.guild_id)
-        scope = None
-        actions: list[Action] = []
+        plugins = self.config.guild(event.guild_id).plugins
         caller = self.caller
-        for impl in caller.impls(hook):
-            rules = guild.plugins.get(impl.plugin)
+        direct = not caller.observed
+        scope = None
+        actions: list[Action] | None = None
+        for impl, shape, ctx in self._plan(hook):
+            rules = plugins.get(impl.plugin)
             config = None
             if rules is not None:
                 if rules.overrides:
@@ -178,21 +181,47 @@ class Engine:
                     enabled, config = rules.enabled, rules.base
                 if not enabled:
                     continue
-            kwargs = {"event": event, "config": config, "ctx": self.contexts.get(impl.plugin) or self.context(impl.plugin)}
-            try:
-                if impl.is_async:
-                    result = await caller.invoke(hook, impl, kwargs, event_id)
-                else:  # plain hooks are called without creating a coroutine: the common, cheap case
-                    result = caller.call(hook, impl, kwargs, event_id)
-                    if type(result) is CoroutineType:
+            if shape and direct:
+                # The hot path: a positional call, no kwargs dict, no timer.
+                try:
+                    if shape == 3:
+                        result = impl.function(event, config, ctx)
+                    elif shape == 2:
+                        result = impl.function(event, config)
+                    elif shape == 1:
+                        result = impl.function(event)
+                    else:
+                        result = impl.function(event, ctx)
+                except Exception as exc:
+                    caller.record_exception(hook, impl, exc, event_id)
+                    continue
+                if result is None:
+                    continue
+                if type(result) is CoroutineType:  # an async hook, or a plain hook's slow path
+                    try:
                         result = await caller.finish(hook, impl, result, event_id)
-            except Failed:
-                continue
+                    except Failed:
+                        continue
+            else:
+                try:
+                    result = await caller.invoke(hook, impl, {"event": event, "config": config, "ctx": ctx},
+                                                 event_id)
+                except Failed:
+                    continue
             if result is not None:
-                actions.extend(self._checked(impl.plugin, hook, result, event_id))
+                checked = self._checked(impl.plugin, hook, result, event_id)
+                actions = checked if actions is None else actions + checked
         if not actions:
             return []
         return await self.execute(actions, getattr(event, "at", None))
+
+    def _plan(self, hook: str) -> tuple[tuple[Impl, int, PluginContext], ...]:
+        """(implementation, argument shape, context) per plugin, rebuilt when plugins change."""
+        impls = self.caller.impls(hook)
+        plan = self._plans.get(hook)
+        if plan is None or plan[0] is not impls:
+            plan = self._plans[hook] = (impls, tuple((i, i.event_shape, self.context(i.plugin)) for i in impls))
+        return plan[1]
 
     async def tick(self, now: datetime | None = None) -> list[ActionResult]:
         """Run every plugin's periodic timer for every configured community."""

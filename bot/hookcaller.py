@@ -38,6 +38,17 @@ class Impl:
     argnames: tuple[str, ...]
     is_async: bool
 
+    @property
+    def event_shape(self) -> int:
+        """How an event hook takes its arguments, so the engine can call it without a kwargs dict.
+
+        1: (event), 2: (event, config), 3: (event, config, ctx), 4: (event, ctx); 0: anything else.
+        """
+        return _EVENT_SHAPES.get(self.argnames, 0)
+
+
+_EVENT_SHAPES = {("event",): 1, ("event", "config"): 2, ("event", "config", "ctx"): 3, ("event", "ctx"): 4}
+
 
 @dataclass(slots=True)
 class PluginFault:
@@ -127,9 +138,18 @@ class HookCaller:
             return await self.finish(hook, impl, result, event_id)
         return result
 
+    @property
+    def observed(self) -> bool:
+        """True when calls are timed or traced (the engine then takes the instrumented path)."""
+        return self.trace or self.timings is not None
+
     def _failed(self, hook: str, impl: Impl, exc: Exception, event_id: str) -> Failed:
-        self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
+        self.record_exception(hook, impl, exc, event_id)
         return Failed()
+
+    def record_exception(self, hook: str, impl: Impl, exc: Exception, event_id: str = "") -> None:
+        """Record an exception an implementation raised as that plugin's fault."""
+        self.record_fault(impl.plugin, hook, f"{type(exc).__name__}: {exc}", event_id, exc)
 
     def _timed(self, hook: str, impl: Impl, start: float, event_id: str) -> None:
         elapsed = time.perf_counter() - start
