@@ -167,7 +167,8 @@ class Engine:
         hook = HOOK_FOR_EVENT[type(event)]
         plugins = self.config.guild(event.guild_id).plugins
         caller = self.caller
-        direct = not caller.observed
+        direct = not caller.trace
+        timings = caller.timings
         scope = None
         actions: list[Action] | None = None
         for impl, shape, ctx in self._plan(hook):
@@ -183,6 +184,8 @@ class Engine:
                     continue
             if shape and direct:
                 # The hot path: a positional call, no kwargs dict, no timer.
+                if timings is not None:
+                    start = time.perf_counter()
                 try:
                     if shape == 3:
                         result = impl.function(event, config, ctx)
@@ -192,16 +195,16 @@ class Engine:
                         result = impl.function(event)
                     else:
                         result = impl.function(event, ctx)
+                    if type(result) is CoroutineType:  # an async hook, or a plain hook's slow path
+                        result = await caller.finish(hook, impl, result, event_id, timed=False)
+                except Failed:
+                    continue
                 except Exception as exc:
                     caller.record_exception(hook, impl, exc, event_id)
                     continue
-                if result is None:
-                    continue
-                if type(result) is CoroutineType:  # an async hook, or a plain hook's slow path
-                    try:
-                        result = await caller.finish(hook, impl, result, event_id)
-                    except Failed:
-                        continue
+                finally:
+                    if timings is not None:
+                        caller.record_timing(hook, impl, start)
             else:
                 try:
                     result = await caller.invoke(hook, impl, {"event": event, "config": config, "ctx": ctx},

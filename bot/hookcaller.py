@@ -113,9 +113,12 @@ class HookCaller:
             if timed:
                 self._timed(hook, impl, start, event_id)
 
-    async def finish(self, hook: str, impl: Impl, awaitable: Any, event_id: str = "") -> Any:
-        """Await what an implementation returned (or is), under the timeout, with fault isolation."""
-        timed = self.trace or self.timings is not None
+    async def finish(self, hook: str, impl: Impl, awaitable: Any, event_id: str = "", *, timed: bool = True) -> Any:
+        """Await what an implementation returned (or is), under the timeout, with fault isolation.
+
+        `timed=False`: the caller times the whole call itself.
+        """
+        timed = timed and (self.trace or self.timings is not None)
         start = time.perf_counter() if timed else 0.0
         try:
             if isinstance(awaitable, CoroutineType):
@@ -138,10 +141,9 @@ class HookCaller:
             return await self.finish(hook, impl, result, event_id)
         return result
 
-    @property
-    def observed(self) -> bool:
-        """True when calls are timed or traced (the engine then takes the instrumented path)."""
-        return self.trace or self.timings is not None
+    def record_timing(self, hook: str, impl: Impl, start: float) -> None:
+        """Append the seconds since `start` to `timings` (benchmarks time calls made elsewhere)."""
+        self.timings.setdefault(f"{hook}:{impl.plugin}", []).append(time.perf_counter() - start)
 
     def _failed(self, hook: str, impl: Impl, exc: Exception, event_id: str) -> Failed:
         self.record_exception(hook, impl, exc, event_id)

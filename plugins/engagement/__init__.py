@@ -135,7 +135,12 @@ class Engagement:
             follow_up = config.follow_up_answer_minutes * 60
             if follow_up and m.channel_id in oq.last_in_channel:
                 is_q = self._detector(config)(content)
-            hits = oq.answered_by(m, follow_up, bool(is_q))
+            # most messages neither reply, mention nor post in a question's thread: skip the search
+            if (m.reply_to_message_id is None and not m.mention_ids and not follow_up
+                    and m.channel_id not in oq.by_thread):
+                hits = None
+            else:
+                hits = oq.answered_by(m, follow_up, bool(is_q))
             if hits:
                 for qid in hits:
                     oq.remove(qid)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.events import Message
 
@@ -115,9 +115,10 @@ class Conversations:
         owns_thread = self.thread_owner(channel_id) == asker
         recent: list[Seen] = []
         asked_at: datetime | None = None
+        oldest = at - timedelta(seconds=window_s)
         for seen in reversed(channel):
             message_id, _, author_id, seen_at, _, _ = seen
-            if (at - seen_at).total_seconds() > window_s:
+            if seen_at < oldest:
                 break
             if message_id == before_message:
                 continue
