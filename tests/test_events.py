@@ -55,3 +55,15 @@ def test_derived_event_fields():
     assert edit.guild_id == 1 and edit.before is None
     assert msg.jump_url == "https://discord.com/channels/1/2/3"
     assert make_message(parent_channel_id=8).root_channel_id == 8 and msg.root_channel_id == 2
+
+
+def test_the_twin_builder_makes_the_same_frozen_event():
+    from bot._frozen import builder_of
+
+    message = make_message()
+    twin = builder_of(MessageCreated)(message)
+    twin.__class__ = MessageCreated
+    assert twin == MessageCreated(message) and hash(twin) == hash(MessageCreated(message))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        twin.message = message
+    assert pickle.loads(pickle.dumps(twin)) == twin

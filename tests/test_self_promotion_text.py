@@ -150,11 +150,14 @@ def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
 
     config = SelfPromotionConfig.model_validate({"phrases": {
         **{name: group.model_dump() for name, group in SelfPromotionConfig().phrases.items()},
-        "wildcards": {"weight": 0.5, "phrases": ["*tube", "promo*", "*mixtape*", "my brand new*", "*s shop now"]},
+        "wildcards": {"weight": 0.5, "phrases": ["*tube", "promo*", "*mixtape*", "my brand new*", "*s shop now", "*ing deal"]},
     }})
     det = Detector(config)
     check = PlainCheck(g.phrases for g in config.phrases.values() if g.weight > 0 and g.phrases)
-    texts = [*_LINK_FORMS, "hey how is everyone", "ok I'll try that later", "if i may", "check the docs"]
+    texts = [*_LINK_FORMS, "hey how is everyone", "ok I'll try that later", "if i may", "check the docs",
+             # "*0 off"-style phrases: digits alone are plain, the last token as a run is not
+             "agreed 100%", "5 min", "v10 is out", "30% off", "5off", "50 offline", "10 off!", "an amazing deal",
+             "deal 20", "off 50", "off"]
     for group in config.phrases.values():
         for phrase in group.phrases:
             texts += _phrase_variants(phrase)
@@ -168,6 +171,7 @@ def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
             assert det.content(text) is EMPTY, text
         assert det.plain(text) == (not _prefilter_matches(det, text)), text
     assert cleared >= 10  # and it does clear ordinary text
+    assert check.plain(fold("agreed 100%")) and check.plain(fold("v10 is out"))  # digits alone are not a lead
 
 
 def test_the_pre_check_stands_aside_for_admin_regexes():

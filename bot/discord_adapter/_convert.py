@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import discord
 
 from bot import events as ev
+from bot._frozen import builder_of
 
 _FORWARD = discord.MessageReferenceType.forward  # forwards carry a reference too; they are not replies
 _Message = discord.Message
@@ -68,6 +69,10 @@ def _channel_scope(channel) -> tuple[int | None, int | None, bool, bool, int | N
 
 
 _REPLY_TYPES = (discord.MessageType.reply, discord.MessageType.default)
+# Built through their mutable twins (see bot._frozen.builder_of): this runs for every gateway message.
+_MESSAGE, _MessageTwin = ev.Message, builder_of(ev.Message)
+_CREATED, _CreatedTwin = ev.MessageCreated, builder_of(ev.MessageCreated)
+_fromtimestamp = datetime.fromtimestamp
 
 
 def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
@@ -92,32 +97,40 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
     mentions = msg.mentions
     attachments = msg.attachments
     embeds = msg.embeds
-    return ev.Message(
+    content = msg.content
+    message_id = msg.id
+    message = _MessageTwin(
         guild_id,
         msg.channel.id,
-        msg.id,
+        message_id,
         member_of(msg.author),
-        msg.content,
-        snowflake_time(msg.id),
+        content,
+        _fromtimestamp(((message_id >> 22) + _DISCORD_EPOCH_MS) / 1000, UTC),  # snowflake_time, inlined
         parent_id,
         category_id,
         is_thread,
         is_forum,
         owner_id,
         tuple(u.id for u in mentions) if mentions else (),
-        tuple(msg.raw_role_mentions) if "<@&" in msg.content else (),
+        tuple(msg.raw_role_mentions) if "<@&" in content else (),
         reply_id,
         reply_author,
         tuple(a.filename for a in attachments) if attachments else (),
         tuple(e.url for e in embeds if e.url) if embeds else (),
         msg.edited_at,
     )
+    message.__class__ = _MESSAGE
+    return message
 
 
 def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
     """MESSAGE_CREATE -> MessageCreated (None for DMs)."""
     message = message_of(msg, state_lookup)
-    return ev.MessageCreated(message) if message is not None else None
+    if message is None:
+        return None
+    event = _CreatedTwin(message)
+    event.__class__ = _CREATED
+    return event
 
 
 def edited(payload: discord.RawMessageUpdateEvent, state_lookup=None) -> ev.MessageEdited | None:

@@ -28,8 +28,12 @@ How each part of the prefilter is covered (`s` is the folded text, lower-case, a
   in two steps: no run equals any phrase's first token (`firsts`, one set operation) -> no phrase;
   otherwise one stdlib regex (`phrases`: every phrase as text, laid out as a character trie)
   looks for a whole phrase in the runs joined by single spaces.
-  A phrase with a leading `*`, a single `word*` or a very long phrase is only tested by its first
-  token appearing somewhere in `s` (`needles`), which every match needs; such a text is left to RE2.
+  A phrase with a leading `*` and two or more tokens, the last without `*` ("*0 off"), needs its
+  last token as a whole run (the regex puts a non-[a-z0-9] character or the start before it and
+  one or the end after it), so it joins the same set test (`lasts`); a text holding such a run is
+  left to RE2. Any other phrase with a leading `*`, a single `word*` or a very long phrase is only
+  tested by its first token appearing somewhere in `s` (`needles`), which every match needs; such
+  a text is left to RE2 too.
 
 Admin regexes are not covered here: the detector still runs them through RE2 when configured.
 """
@@ -58,22 +62,26 @@ _LONG_PHRASE = 120
 class PlainCheck:
     """Built from the phrase lists the prefilter holds; `plain(s)` proves a folded text holds nothing."""
 
-    __slots__ = ("firsts", "phrases", "needles")
+    __slots__ = ("gate", "lasts", "phrases", "needles")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
         firsts: set[bytes] = set()
+        lasts: set[bytes] = set()
         texts: set[str] = set()  # every phrase as it reads in single-spaced, space-padded runs
         needles: set[str] = set()
         phrases = [parse_phrase(p) for p in _SPELLED_DOTS]
         phrases += [parse_phrase(p) for group in phrase_lists for p in group]
         for tokens, lead, trail in phrases:
             text = " " + " ".join(tokens) + ("" if trail else " ")
-            if lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
+            if lead and len(tokens) >= 2 and not trail:
+                lasts.add(tokens[-1].encode())  # "*0 off" needs the run "off"
+            elif lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
                 needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
             else:
                 firsts.add(tokens[0].encode())
                 texts.add(text)
-        self.firsts = frozenset(firsts)
+        self.gate = frozenset(firsts | lasts)  # no run in here: no phrase can match
+        self.lasts = frozenset(lasts)
         self.phrases = re.compile(_alternation(texts).encode()) if texts else None
         self.needles = tuple(sorted(needles))
 
@@ -92,9 +100,11 @@ class PlainCheck:
                 return False
         # Encoding raises the same error RE2's wrapper would on a lone surrogate.
         words = s.encode().translate(_RUNS).split()
-        if self.firsts.isdisjoint(words):  # most chat: no run starts a phrase
+        if self.gate.isdisjoint(words):  # most chat: no run starts (or ends a "*...") phrase
             return True
-        return self.phrases.search(b" " + b" ".join(words) + b" ") is None
+        if not self.lasts.isdisjoint(words):
+            return False
+        return self.phrases is None or self.phrases.search(b" " + b" ".join(words) + b" ") is None
 
 
 def _alternation(texts: set[str]) -> str:
