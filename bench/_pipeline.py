@@ -20,6 +20,11 @@ class PipelineResult:
 
     per_message: list[float]
     per_plugin: dict[str, list[float]] = field(default_factory=dict)
+    # every call of each plugin's message hook (warm-up included) and the seconds the writer's
+    # sources (plugins handing over rows they buffer or settle in blocks) took at its flushes
+    all_calls: dict[str, list[float]] = field(default_factory=dict)
+    source_s: float = 0.0
+    tracking_s: float = 0.0  # engagement's second pass (open questions), for its logging figure
     total_s: float = 0.0
     flush_s: float = 0.0
     actions: int = 0
@@ -38,6 +43,11 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
             raise SystemExit("shipped config is invalid:\n" + "\n".join(report.lines()))
         if per_plugin:
             engine.caller.timings = {}
+            spent, tracking = [0.0], [0.0]
+            engine.writer._sources = [_timed(source, spent) for source in engine.writer._sources]
+            engagement = engine.pm.get_plugin("engagement")
+            if engagement is not None:  # an instance attribute shadows the method it wraps
+                engagement._track_block = _timed(engagement._track_block, tracking)
         dispatch = engine.dispatch
         clock = time.perf_counter
         times = []
@@ -59,6 +69,21 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
             for key, values in engine.caller.timings.items():
                 if key.startswith("pitchfree_message:"):
                     result.per_plugin[key.split(":", 1)[1]] = values[warmup:]
+                    result.all_calls[key.split(":", 1)[1]] = values
+            result.source_s, result.tracking_s = spent[0], tracking[0]
         result.rows_written = engine.writer.rows_written
         await engine.stop()
         return result
+
+
+def _timed(function, spent: list[float]):
+    """Wrap `function` so the seconds it takes are added to `spent[0]`."""
+
+    def timed(*args):
+        start = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    return timed

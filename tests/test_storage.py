@@ -49,6 +49,21 @@ async def test_failed_migration_rolls_back(tmp_path):
     await db.close()
 
 
+async def test_writer_add_many_keeps_order_with_single_rows(tmp_path):
+    db = await open_db(tmp_path / "m.db")
+    writer = BatchedWriter(db, max_rows=5, max_delay_ms=10_000)
+    writer.add(INSERT, ("a",))
+    writer.add_many(INSERT, [("b",), ("c",), ("d",)])
+    writer.add_many(INSERT, [])
+    writer.add(INSERT, ("e",))
+    assert writer.pending == 5 and writer._wake.is_set()  # a full batch wakes the flusher
+    await writer.close()
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")] == ["a", "b", "c", "d", "e"]
+    with pytest.raises(RuntimeError, match="closed"):
+        writer.add_many(INSERT, [("f",)])
+    await db.close()
+
+
 async def test_writer_flushes_by_size_and_time_and_on_close(tmp_path):
     db = await open_db(tmp_path / "c.db")
     writer = BatchedWriter(db, max_rows=10, max_delay_ms=50)

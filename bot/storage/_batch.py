@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,14 @@ class BatchedWriter:
         if self._closed:
             raise RuntimeError("BatchedWriter is closed")
         self._pending.append((sql, params))
+        if len(self._pending) >= self.max_rows:
+            self._wake.set()
+
+    def add_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Queue rows sharing one statement (a plugin's buffered block), in order."""
+        if self._closed:
+            raise RuntimeError("BatchedWriter is closed")
+        self._pending.extend(zip(repeat(sql), rows))
         if len(self._pending) >= self.max_rows:
             self._wake.set()
 

@@ -11,6 +11,7 @@ from bot.context import PluginContext
 from bot.events import (
     MemberJoined,
     MemberLeft,
+    Message,
     MessageCreated,
     MessageDeleted,
     MessageEdited,
@@ -31,6 +32,25 @@ from plugins.engagement._rollup import forget, local_day, prune, rollup
 __all__ = ["Engagement", "EngagementConfig"]
 
 _DEFAULT = EngagementConfig()
+
+
+class _Settings:
+    """What settling a message needs from one resolved config, looked up once per config."""
+
+    __slots__ = ("is_question", "follow_up_s", "log_messages", "window_s", "keep_content", "content_max_chars",
+                 "monitor_questions", "nudge_s", "max_open_questions")
+
+    def __init__(self, config: EngagementConfig) -> None:
+        self.is_question = build_detector(config.question_languages, config.question_patterns,
+                                          config.min_question_chars)
+        self.follow_up_s = config.follow_up_answer_minutes * 60
+        self.log_messages = config.log_messages
+        self.window_s = config.conversation_window_minutes * 60
+        self.keep_content = config.keep_content
+        self.content_max_chars = config.content_max_chars
+        self.monitor_questions = config.monitor_questions
+        self.nudge_s = config.nudge_after_minutes * 60
+        self.max_open_questions = config.max_open_questions
 _DAYS_PER_TICK = 31
 
 
@@ -41,9 +61,10 @@ class Engagement:
         self.ctx: PluginContext | None = None
         self.log: L.LogBuffer | None = None
         self.questions: dict[int, OpenQuestions] = {}
+        # New messages wait here and are logged and tracked in order, in blocks (see `settle`).
+        self._pending: list[tuple[Message, EngagementConfig]] = []
+        self.pending_limit = 256
         self._detectors: dict[int, tuple[Any, Any]] = {}
-        self._last_config: EngagementConfig | None = None
-        self._last_detector: Any = None
         self._last_maintenance: dict[int, float] = {}
         self._content_checked: set[int] = set()
         self.digest_week: dict[int, str] = {}
@@ -91,91 +112,133 @@ class Engagement:
         self.ctx = ctx
         self.log = L.LogBuffer(ctx.writer) if ctx.writer is not None else None
         if self.log is not None:
-            ctx.writer.add_source(self.log.push)  # buffered rows share the writer's loss window
+            ctx.writer.add_source(self.push)  # buffered rows share the writer's loss window
 
-    @hookimpl
-    def pitchfree_shutdown(self, ctx: PluginContext) -> None:
-        """Hand buffered rows to the writer before it is flushed for the last time."""
+    def push(self) -> None:
+        """Settle waiting messages and hand every buffered row to the batched writer."""
+        self.settle()
         if self.log is not None:
             self.log.push()
 
     @hookimpl
+    def pitchfree_shutdown(self, ctx: PluginContext) -> None:
+        """Hand buffered rows to the writer before it is flushed for the last time."""
+        self.push()
+
+    @hookimpl
     def pitchfree_config_reloaded(self, guild_id: int, ctx: PluginContext) -> None:
-        """Drop compiled question detectors built from the old config."""
+        """Drop settings (and question detectors) built from the old config."""
         self._detectors.clear()
-        self._last_config = self._last_detector = None
 
     # -- logging (hot path: synchronous, no awaits, writes go through the batched writer) --
 
-    def _detector(self, config: EngagementConfig):
-        if config is self._last_config:
-            return self._last_detector
+    def _settings(self, config: EngagementConfig) -> _Settings:
         cached = self._detectors.get(id(config))
         if cached is None or cached[0] is not config:
-            cached = self._detectors[id(config)] = (config, build_detector(
-                config.question_languages, config.question_patterns, config.min_question_chars))
-        self._last_config, self._last_detector = config, cached[1]
+            cached = self._detectors[id(config)] = (config, _Settings(config))
         return cached[1]
 
     @hookimpl
-    def pitchfree_message(self, event: MessageCreated, config: EngagementConfig | None, ctx: PluginContext) -> None:
-        """Log one message's metadata; track questions and answers to them."""
+    def pitchfree_message(self, event: MessageCreated, config: EngagementConfig | None) -> None:
+        """Queue a message: it is logged and tracked with the next block (see `settle`)."""
         m = event.message
-        author = m.author
-        if author.is_bot:
+        if m.author.is_bot:
             return
-        config = config or _DEFAULT
-        gid = m.guild_id
+        pending = self._pending
+        pending.append((m, config or _DEFAULT))
+        if len(pending) >= self.pending_limit:
+            self.settle()
+
+    def settle(self) -> None:
+        """Log and track every waiting message, in arrival order.
+
+        Messages are handled in blocks rather than one by one as they arrive: the per-message
+        hook only queues, and the work then runs back to back over a block in two passes, the
+        log (`_log_block`: one metadata row per message) and the "don't ignore them" bookkeeping
+        (`_track_block`: answers and new open questions). Nothing depends on a message being
+        settled sooner: everything that reads the log or the open questions (ticks, commands,
+        reports, other events, the writer's flush) settles first, and the hook returns no actions.
+        """
+        pending = self._pending
+        if not pending:
+            return
+        self._pending = []
+        self._track_block(self._log_block(pending))
         log = self.log
-        ts = m.created_at.timestamp()
-        oq = self.questions.get(gid)
-        content = m.content
-        is_q = None
-        if oq is not None and oq.open:
-            follow_up = config.follow_up_answer_minutes * 60
-            if follow_up and m.channel_id in oq.last_in_channel:
-                is_q = self._detector(config)(content)
-            # most messages neither reply, mention nor post in a question's thread: skip the search
-            if (m.reply_to_message_id is None and not m.mention_ids and not follow_up
-                    and m.channel_id not in oq.by_thread):
-                hits = None
-            else:
-                hits = oq.answered_by(m, follow_up, bool(is_q))
-            if hits:
-                for qid in hits:
-                    oq.remove(qid)
-                    if log is not None:
-                        log.answers.append((ts, author.id, gid, qid))
-        if not config.log_messages:
-            return
-        rid = m.reply_to_message_id
-        if rid is not None and log is not None and m.reply_to_author_id != author.id:
-            log.got_reply.append((gid, rid, author.id, ts - config.conversation_window_minutes * 60))
-        if is_q is None:
-            is_q = self._detector(config)(content)
-        parent = m.parent_channel_id
-        root, thread = (m.channel_id, None) if parent is None else (parent, m.channel_id)
-        if log is not None:
-            n = len(content)
-            log.messages.append((
-                gid, m.message_id, root, thread, author.id, ts, rid, m.reply_to_author_id,
-                len(m.mention_ids), "://" in content or "www." in content, is_q,
-                0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
-                content[: config.content_max_chars] if config.keep_content else None))
-        if is_q:
-            due = ts + config.nudge_after_minutes * 60 if config.monitor_questions else None
-            own = parent is not None and m.thread_owner_id == author.id
-            if oq is None:
-                oq = self.questions[gid] = OpenQuestions()
-            oq.add(OpenQuestion(m.message_id, m.channel_id, root, author.id, ts, due, own), config.max_open_questions)
-            if log is not None:
-                log.questions.append((gid, m.message_id, m.channel_id, root, author.id, ts, due, own))
         if log is not None and len(log.messages) >= log.limit:
             log.push()
+
+    def _log_block(self, block: list[tuple[Message, EngagementConfig]]) -> list[tuple]:
+        """Pass 1: a metadata row per message; returns (message, settings, ts, is question) for pass 2.
+
+        `is question` is None where it was not needed (logging off for that channel).
+        """
+        log = self.log
+        facts = []
+        last_config = c = None
+        for m, config in block:
+            if config is not last_config:
+                last_config, c = config, self._settings(config)
+            ts = m.created_at.timestamp()
+            if not c.log_messages:
+                facts.append((m, c, ts, None))
+                continue
+            content = m.content
+            is_q = c.is_question(content)
+            facts.append((m, c, ts, is_q))
+            if log is None:
+                continue
+            uid = m.author.id
+            gid = m.guild_id
+            rid = m.reply_to_message_id
+            if rid is not None and m.reply_to_author_id != uid:
+                log.got_reply.append((gid, rid, uid, ts - c.window_s))
+            parent = m.parent_channel_id
+            n = len(content)
+            log.messages.append((
+                gid, m.message_id, m.channel_id if parent is None else parent,
+                None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
+                len(m.mention_ids), "://" in content or "www." in content, is_q,
+                0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
+                content[: c.content_max_chars] if c.keep_content else None))
+        return facts
+
+    def _track_block(self, facts: list[tuple]) -> None:
+        """Pass 2: answers to open questions, then the block's new questions, in message order."""
+        log = self.log
+        questions = self.questions
+        for m, c, ts, is_q in facts:
+            gid = m.guild_id
+            uid = m.author.id
+            oq = questions.get(gid)
+            if oq is not None and oq.open:
+                follow_up = c.follow_up_s
+                if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
+                    is_q = c.is_question(m.content)
+                # most messages neither reply, mention nor post in a question's thread: skip the search
+                if m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread:
+                    hits = oq.answered_by(m, follow_up, bool(is_q))
+                    if hits:
+                        for qid in hits:
+                            oq.remove(qid)
+                            if log is not None:
+                                log.answers.append((ts, uid, gid, qid))
+            if not is_q or not c.log_messages:
+                continue
+            parent = m.parent_channel_id
+            root = m.channel_id if parent is None else parent
+            due = ts + c.nudge_s if c.monitor_questions else None
+            own = parent is not None and m.thread_owner_id == uid
+            if oq is None:
+                oq = questions[gid] = OpenQuestions()
+            oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
+            if log is not None:
+                log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
 
     @hookimpl
     def pitchfree_message_edit(self, event: MessageEdited, config: EngagementConfig | None, ctx: PluginContext) -> None:
         """Log an edit (and the new text when content is kept)."""
+        self.settle()
         m = event.after
         log = self.log
         if m.author.is_bot or log is None or not (config or _DEFAULT).log_messages:
@@ -191,6 +254,7 @@ class Engagement:
     @hookimpl
     def pitchfree_message_delete(self, event: MessageDeleted, ctx: PluginContext) -> None:
         """Log a delete; a deleted question is no longer open."""
+        self.settle()
         oq = self.questions.get(event.guild_id)
         if oq is not None:
             oq.remove(event.message_id)
@@ -205,6 +269,7 @@ class Engagement:
     @hookimpl
     def pitchfree_reaction_add(self, event: ReactionAdded, ctx: PluginContext) -> None:
         """Log a reaction (not from bots)."""
+        self.settle()
         if self.log is not None and not event.user_is_bot:
             self.log.add(L.INSERT_EVENT, (event.guild_id, "reaction", event.at.timestamp(), event.user_id,
                                             event.channel_id, event.message_id, event.message_author_id, event.emoji))
@@ -212,6 +277,7 @@ class Engagement:
     @hookimpl
     def pitchfree_reaction_remove(self, event: ReactionRemoved, ctx: PluginContext) -> None:
         """Log a removed reaction."""
+        self.settle()
         if self.log is not None:
             self.log.add(L.INSERT_EVENT, (event.guild_id, "unreaction", event.at.timestamp(), event.user_id,
                                             event.channel_id, event.message_id, event.message_author_id, event.emoji))
@@ -219,6 +285,7 @@ class Engagement:
     @hookimpl
     def pitchfree_member_join(self, event: MemberJoined, ctx: PluginContext) -> None:
         """Log a join (bots excluded); the join day is in the community's timezone."""
+        self.settle()
         if self.log is None or event.member.is_bot:
             return
         ts = event.at.timestamp()
@@ -229,6 +296,7 @@ class Engagement:
     @hookimpl
     def pitchfree_member_leave(self, event: MemberLeft, ctx: PluginContext) -> None:
         """Log a leave."""
+        self.settle()
         if self.log is None:
             return
         ts = event.at.timestamp()
@@ -241,6 +309,7 @@ class Engagement:
     async def pitchfree_tick(self, guild_id: int, now: datetime, config: EngagementConfig | None,
                              ctx: PluginContext) -> list[Action]:
         """Nudge helpers about overdue questions; roll up and prune at most every maintenance interval."""
+        self.settle()
         config = config or _DEFAULT
         tz = ctx.core(guild_id).tz
         now_ts = now.timestamp()
@@ -252,8 +321,7 @@ class Engagement:
             if self.log is not None:
                 for qid in nudged:
                     self.log.add(L.NUDGED_QUESTION, (now_ts, guild_id, qid))
-        if self.log is not None:
-            self.log.push()
+        self.push()
         if ctx.db is None:
             return actions
         last = self._last_maintenance.get(guild_id)
@@ -276,8 +344,8 @@ class Engagement:
         """Write pending rows and bring the daily rollups up to date (False: more days remain)."""
         ctx = self.ctx
         config = config or ctx.config(guild_id) or _DEFAULT
+        self.push()
         if self.log is not None:
-            self.log.push()
             await ctx.writer.flush()
         return await rollup(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts,
                             config.conversation_window_minutes * 60, max_days)
@@ -305,11 +373,11 @@ class Engagement:
 
     async def forget_member(self, guild_id: int, user_id: int) -> int:
         """Delete everything logged about a member (rows and open questions)."""
+        self.push()
         oq = self.questions.get(guild_id)
         if oq is not None:
             oq.forget_member(user_id)
         if self.log is not None:
-            self.log.push()
             await self.ctx.writer.flush()
         return await forget(self.ctx.db, guild_id, user_id) if self.ctx.db is not None else 0
 

@@ -62,6 +62,7 @@ def command_specs(plugin: Engagement) -> list[CommandSpec]:
                         file_name="engagement.png", file_bytes=to_png(report, name))
 
     def unanswered(inv: Invocation) -> Response:
+        plugin.settle()
         oq = plugin.questions.get(inv.guild_id)
         now = inv.at.timestamp()
         open_ = sorted(oq.open.values(), key=lambda q: q.asked_at) if oq is not None else []

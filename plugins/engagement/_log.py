@@ -157,12 +157,13 @@ class LogBuffer:
 
     def push(self) -> None:
         """Hand everything buffered to the batched writer."""
-        add = self.writer.add
+        add_many = self.writer.add_many
         for sql, rows in ((INSERT_MESSAGE, self.messages), (INSERT_QUESTION, self.questions),
                           (ANSWER_QUESTION, self.answers), (MARK_GOT_REPLY, self.got_reply)):
-            for row in rows:
-                add(sql, row)
-            rows.clear()
+            if rows:
+                add_many(sql, rows)
+                rows.clear()
+        add = self.writer.add
         for sql, row in self.other:
             add(sql, row)
         self.other.clear()

@@ -70,12 +70,11 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
     """Return `is_question(text)` for the given languages and extra RE2 patterns."""
     openers = frozenset(w for lang in languages for w in _OPENERS.get(lang, "").split())
     # Each phrase is indexed by its longest (rarest) word: most messages share none of them.
-    by_anchor: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    by_anchor: dict[str, list[str]] = {}  # phrase texts (" w1 w2 ") by their longest word
     for lang in languages:
         for phrase in _PHRASES.get(lang, ()):
-            words = tuple(phrase.split())
-            anchor = max(range(len(words)), key=lambda i: len(words[i]))
-            by_anchor.setdefault(words[anchor], []).append((anchor, words))
+            words = phrase.split()
+            by_anchor.setdefault(max(words, key=len), []).append(" " + " ".join(words) + " ")
     anchors = frozenset(by_anchor)
     extras = [compile_admin_regex(p) for p in extra_patterns]
 
@@ -103,13 +102,7 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
     return is_question
 
 
-def _has_phrase(words: list[str], hits: set[str], by_anchor: dict) -> bool:
-    for word in hits:
-        for offset, phrase in by_anchor[word]:
-            i = -1
-            for _ in range(words.count(word)):
-                i = words.index(word, i + 1)
-                start = i - offset
-                if start >= 0 and tuple(words[start:start + len(phrase)]) == phrase:
-                    return True
-    return False
+def _has_phrase(words: list[str], hits: set[str], by_anchor: dict[str, list[str]]) -> bool:
+    """Whether a phrase anchored on one of `hits` occurs as consecutive words (a substring test)."""
+    joined = " " + " ".join(words) + " "
+    return any(phrase in joined for word in hits for phrase in by_anchor[word])
