@@ -88,7 +88,7 @@ class Engine:
             db, max_rows=writer_max_rows, max_delay_ms=writer_max_delay_ms, on_failure=self._storage_trouble
         ) if db else None
         self._last_storage_alert: float = float("-inf")
-        self.cases = CaseStore(db) if db else None
+        self.cases = CaseStore(db, self.writer) if db else None
         self.services: dict[str, Any] = {}
         self.contexts: dict[str, PluginContext] = {}
         self.started_at: datetime | None = None
@@ -265,7 +265,7 @@ class Engine:
         """Execute actions in order, then store each case with the outcomes of its plugin's actions.
 
         A case is written once, after its actions ran, in a single statement (idempotent on
-        its key), so a moderation decision costs one database round trip.
+        its key), queued as an urgent row of the batched writer: no event waits for the database.
         """
         actions = list(actions)
         results = []
@@ -286,18 +286,14 @@ class Engine:
         return results
 
     async def _record_case(self, action: RecordCase, at: datetime, outcomes: list[dict]) -> None:
-        sql, params = self.cases.insert_statement(
+        # Through the batched writer as an urgent row: committed within a round trip, without
+        # holding up the next event (a failing database is retried, alerted and spilled as usual).
+        self.cases.record_soon(
             guild_id=action.guild_id, case_key=action.case_key, plugin=action.plugin,
             user_id=action.user_id, decision=action.decision, reason=action.reason, at=at,
             channel_id=action.channel_id, message_id=action.message_id, score=action.score,
             signals=action.signals, outcomes=outcomes,
         )
-        try:
-            await self.db.execute(sql, params)
-        except Exception as exc:  # locked or full: the writer holds it, retries, and spills it at shutdown
-            log.error("storage error while recording case %s (%s); retrying it with the batched writer",
-                      action.case_key, exc)
-            self.writer.add(sql, params)
 
     def _storage_trouble(self, exc: Exception, pending: int) -> None:
         """The batched writer failed: alert moderators (at most every 10 minutes) and carry on."""

@@ -182,3 +182,27 @@ async def test_regulars_the_bot_has_not_seen_yet_are_not_newcomers():
         assert await h.send(text, author=veteran) == []
         newcomer = h.member(2, days_in_server=0.1)
         assert "delete_message" in [a.kind for a in await h.send(text, author=newcomer)]
+
+
+async def test_strikes_are_read_once_per_member_then_counted_in_memory_and_survive_a_restart(tmp_path):
+    db = str(tmp_path / "bot.db")
+    config = guild(ladder={"strike_decay_days": 30})
+    async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
+        member = await regular(h, 50)
+        reads = []
+        fetchall = h.engine.db.fetchall
+
+        async def counting_fetchall(sql, params=()):
+            reads.append(sql)
+            return await fetchall(sql, params)
+
+        h.engine.db.fetchall = counting_fetchall
+        await h.send(PROMO, author=member)
+        h.advance(hours=1)
+        await h.send(PROMO + "!", author=member)
+        # the member's strikes were read once; the second strike was counted in memory
+        assert sum("FROM promo_strikes" in sql for sql in reads) == 1
+    async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
+        h.advance(hours=2)
+        third = await h.send(PROMO + "!!", author=h.member(50, days_in_server=100))
+        assert "strike 3" in of(third, ModAlert)[0].title  # both earlier strikes were committed and read back

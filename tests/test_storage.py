@@ -164,3 +164,38 @@ async def test_sources_hand_over_rows_at_every_flush(tmp_path):
     await writer.close()
     assert await db.fetchval("SELECT COUNT(*) FROM rows WHERE v = 'late'") == 1
     await db.close()
+
+
+async def test_urgent_rows_are_committed_at_once_but_wait_out_a_failure_backoff(tmp_path):
+    db = await open_db(tmp_path / "u.db")
+    writer = BatchedWriter(db, max_rows=1000, max_delay_ms=60_000)
+    writer.start()
+    writer.add(INSERT, ("urgent",), urgent=True)
+    for _ in range(100):
+        if await db.fetchval("SELECT COUNT(*) FROM rows") == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert await db.fetchval("SELECT COUNT(*) FROM rows") == 1  # long before the 60 s delay
+    writer._failing = True  # as after a failed flush: urgent rows do not cut the backoff short
+    writer.add(INSERT, ("later",), urgent=True)
+    assert not writer._wake.is_set()
+    writer._failing = False
+    await writer.close()
+    await db.close()
+
+
+async def test_a_reader_that_gives_up_does_not_cancel_the_write(tmp_path):
+    db = await open_db(tmp_path / "r.db")
+    writer = BatchedWriter(db, max_rows=1000, max_delay_ms=60_000)
+    writer.add(INSERT, ("kept",))
+    async with writer._flush_lock:  # a flush is busy: the reader has to wait, and times out
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.05):
+                await writer.settled()
+    for _ in range(100):
+        if writer.pending == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["kept"]  # the shielded flush went on
+    await writer.close()
+    await db.close()

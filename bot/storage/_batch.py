@@ -50,21 +50,37 @@ class BatchedWriter:
         self._wake = asyncio.Event()
         self._closed = False
         self.failures = 0
+        self._in_flight = 0  # rows of the batch being written right now
+        self._failing = False  # the last flush failed: wait for the backoff, even for urgent rows
         self.rows_written = 0
         self.last_error: str | None = None
 
     @property
     def pending(self) -> int:
-        """Rows waiting to be written."""
-        return len(self._pending)
+        """Rows not written yet (queued, or in the batch being written)."""
+        return len(self._pending) + self._in_flight
 
-    def add(self, sql: str, params: Sequence[Any]) -> None:
-        """Queue one row; wakes the flusher when the batch is full."""
+    def add(self, sql: str, params: Sequence[Any], *, urgent: bool = False) -> None:
+        """Queue one row; wakes the flusher when the batch is full.
+
+        `urgent` rows (moderation records) wake it at once: they are committed within a database
+        round trip instead of `max_delay_ms`, without the caller waiting for it.
+        """
         if self._closed:
             raise RuntimeError("BatchedWriter is closed")
         self._pending.append((sql, params))
-        if len(self._pending) >= self.max_rows:
+        if (urgent and not self._failing) or len(self._pending) >= self.max_rows:
             self._wake.set()
+
+    async def settled(self) -> None:
+        """Write what is pending before a read that must see it (rare: commands, buttons, reports).
+
+        If the database refuses the write the rows stay queued (and retried); the read then
+        sees the database as it is.
+        """
+        if self._pending or self._sources:
+            # shielded: a reader that gives up (a timeout) must not cancel a commit half-way
+            await asyncio.shield(self.flush())
 
     def add_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Queue rows sharing one statement (a plugin's buffered block), in order."""
@@ -106,18 +122,28 @@ class BatchedWriter:
             if not self._pending:
                 return True
             batch, self._pending = self._pending, []
+            self._in_flight = len(batch)
             try:
                 async with self._db.transaction() as conn:
                     for sql, rows in _group_consecutive(batch):
                         await conn.executemany(sql, rows)
+            except asyncio.CancelledError:
+                # keep the batch rather than lose it (a commit cut short may have landed: the
+                # inserts are idempotent, only an event row could be written twice)
+                self._pending[:0] = batch
+                raise
             except Exception as exc:
                 self._pending[:0] = batch
+                self._failing = True
                 self.failures += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("batched write of %d rows failed (%s); will retry", len(batch), exc)
                 if self._on_failure is not None:
                     self._on_failure(exc, len(self._pending))
                 return False
+            finally:
+                self._in_flight = 0
+            self._failing = False
             self.rows_written += len(batch)
             return True
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from bot.storage._batch import BatchedWriter
 from bot.storage._database import Database, Migration
 
 CASES_MIGRATIONS = [
@@ -74,8 +76,21 @@ def _row_to_case(row: tuple) -> Case:
 class CaseStore:
     """Read and write cases; recording is idempotent on (guild, case_key)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, writer: BatchedWriter | None = None) -> None:
         self._db = db
+        # Cases recorded through `writer` are committed by it; reads settle it first.
+        self._writer = writer
+
+    async def _settled(self) -> None:
+        if self._writer is not None:
+            await self._writer.settled()
+
+    def record_soon(self, **fields: Any) -> None:
+        """`record` through the batched writer, committed within a round trip; the caller does not wait."""
+        if self._writer is None:
+            raise RuntimeError("record_soon needs a batched writer")
+        sql, params = self.insert_statement(**fields)
+        self._writer.add(sql, params, urgent=True)
 
     async def record(
         self,
@@ -117,6 +132,7 @@ class CaseStore:
 
     async def add_outcomes(self, guild_id: int, case_key: str, outcomes: list[dict]) -> None:
         """Append execution outcomes (what was done, what failed) to a case."""
+        await self._settled()
         row = await self._db.fetchone(
             "SELECT outcomes FROM cases WHERE guild_id = ? AND case_key = ?", (guild_id, case_key)
         )
@@ -132,6 +148,7 @@ class CaseStore:
         self, guild_id: int, case_key: str, status: str, feedback: str | None = None
     ) -> bool:
         """Set a case's status (open, confirmed, pardoned) with optional moderator feedback."""
+        await self._settled()
         changed = await self._db.execute(
             "UPDATE cases SET status = ?, feedback = COALESCE(?, feedback) "
             "WHERE guild_id = ? AND case_key = ?",
@@ -141,6 +158,7 @@ class CaseStore:
 
     async def get(self, guild_id: int, case_key: str) -> Case | None:
         """One case by key."""
+        await self._settled()
         row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM cases WHERE guild_id = ? AND case_key = ?",
             (guild_id, case_key),
@@ -149,6 +167,7 @@ class CaseStore:
 
     async def get_by_id(self, guild_id: int, case_id: int) -> Case | None:
         """One case by its number."""
+        await self._settled()
         row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM cases WHERE guild_id = ? AND id = ?", (guild_id, case_id)
         )
@@ -156,6 +175,7 @@ class CaseStore:
 
     async def for_user(self, guild_id: int, user_id: int, limit: int = 20) -> list[Case]:
         """A member's most recent cases, newest first."""
+        await self._settled()
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM cases WHERE guild_id = ? AND user_id = ? "
             "ORDER BY id DESC LIMIT ?",

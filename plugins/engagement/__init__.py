@@ -171,6 +171,8 @@ class Engagement:
     def _log_block(self, block: list[tuple[Message, EngagementConfig]]) -> list[tuple]:
         """Pass 1: a metadata row per message; returns (message, settings, ts, is question) for pass 2.
 
+        Only messages pass 2 has to look at are returned: questions, and messages that can
+        answer one (replies, mentions, thread posts, or any message when follow-ups count).
         `is question` is None where it was not needed (logging off for that channel).
         """
         log = self.log
@@ -180,20 +182,24 @@ class Engagement:
             if config is not last_config:
                 last_config, c = config, self._settings(config)
             ts = m.created_at.timestamp()
+            rid = m.reply_to_message_id
+            parent = m.parent_channel_id
+            # only thread posts can be in a question's thread (a thread started from a message has its id)
+            may_answer = rid is not None or m.is_thread or parent is not None or c.follow_up_s or m.mention_ids
             if not c.log_messages:
-                facts.append((m, c, ts, None))
+                if may_answer:
+                    facts.append((m, c, ts, None))
                 continue
             content = m.content
             is_q = c.is_question(content)
-            facts.append((m, c, ts, is_q))
+            if is_q or may_answer:
+                facts.append((m, c, ts, is_q))
             if log is None:
                 continue
             uid = m.author.id
             gid = m.guild_id
-            rid = m.reply_to_message_id
             if rid is not None and m.reply_to_author_id != uid:
                 log.got_reply.append((gid, rid, uid, ts - c.window_s))
-            parent = m.parent_channel_id
             n = len(content)
             log.messages.append((
                 gid, m.message_id, m.channel_id if parent is None else parent,
@@ -215,7 +221,6 @@ class Engagement:
                 follow_up = c.follow_up_s
                 if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
                     is_q = c.is_question(m.content)
-                # most messages neither reply, mention nor post in a question's thread: skip the search
                 if m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread:
                     hits = oq.answered_by(m, follow_up, bool(is_q))
                     if hits:

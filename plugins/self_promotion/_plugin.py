@@ -84,7 +84,7 @@ class SelfPromotion:
         """Keep the context and load the learned allow list."""
         self.ctx = ctx
         if ctx.db is not None:
-            self.store = PromoStore(ctx.db)
+            self.store = PromoStore(ctx.db, ctx.writer)
             learned: dict[int, tuple[set[str], set[str]]] = {}
             for guild_id, kind, value in await self.store.learned():
                 domains, phrases = learned.setdefault(guild_id, (set(), set()))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import datetime
 
-from bot.storage import Database, Migration
+from bot.storage import BatchedWriter, Database, Migration
 
 log = logging.getLogger("pitchfree.self_promotion.store")
 
@@ -75,13 +75,67 @@ SAVE_MEMBER = (
 )
 
 
-class PromoStore:
-    """Rare writes only: called when a message is flagged, reported or reviewed."""
+INSERT_STRIKE = ("INSERT INTO promo_strikes (guild_id, message_id, user_id, at) VALUES (?,?,?,?) "
+                 "ON CONFLICT(guild_id, message_id) DO NOTHING")
+_MEMBERS_IN_MEMORY = 50_000  # members whose strikes are kept in memory (least recently used dropped)
 
-    def __init__(self, db: Database) -> None:
+
+class PromoStore:
+    """Decisions and strikes; enforcement never waits for the database.
+
+    A member's strikes are read once (when their first strike is counted in this process) and
+    then kept in memory; new strikes and decisions are urgent rows of the batched writer,
+    committed within a round trip (retried, alerted and spilled like every batched row when the
+    database refuses them). Reads that must see them (commands, buttons, reports) settle the
+    writer first.
+    """
+
+    def __init__(self, db: Database, writer: BatchedWriter | None = None) -> None:
         self.db = db
-        # strikes the database refused (locked, disk full): kept here and counted until written
-        self._unsaved: dict[tuple[int, int], tuple[int, float]] = {}
+        self.writer = writer
+        # (guild, member) -> {message id: [at, active]}; None values mark a book that could not be
+        # read from the database yet (it is read again, and merged, on next use)
+        self._books: OrderedDict[tuple[int, int], dict[int, list]] = OrderedDict()
+        self._partial: set[tuple[int, int]] = set()
+
+    async def _write(self, sql: str, params: tuple) -> None:
+        if self.writer is not None:
+            self.writer.add(sql, params, urgent=True)
+        else:
+            await self.db.execute(sql, params)
+
+    async def _settled(self) -> None:
+        if self.writer is not None:
+            await self.writer.settled()
+
+    async def _book(self, guild_id: int, user_id: int) -> dict[int, list]:
+        """The member's strikes, read from the database on first use."""
+        key = (guild_id, user_id)
+        book = self._books.get(key)
+        if book is not None and key not in self._partial:
+            self._books.move_to_end(key)
+            return book
+        try:
+            async with asyncio.timeout(STRIKE_IO_TIMEOUT_S):
+                await self._settled()  # a dropped book's pending strikes are read back too
+                rows = await self.db.fetchall(
+                    "SELECT message_id, at, active FROM promo_strikes WHERE guild_id = ? AND user_id = ?",
+                    (guild_id, user_id))
+        except Exception as exc:  # locked or failing: count what this process knows, read again later
+            log.warning("strikes of member %s counted from memory only, the database refused the query: %s",
+                        user_id, exc)
+            self._partial.add(key)
+            rows = []
+        else:
+            self._partial.discard(key)
+        merged = {mid: [at, bool(active)] for mid, at, active in rows}
+        if book is not None:
+            merged.update(book)  # strikes added while the database could not be read
+        self._books[key] = merged
+        if len(self._books) > _MEMBERS_IN_MEMORY:
+            dropped = self._books.popitem(last=False)[0]
+            self._partial.discard(dropped)
+        return merged
 
     async def record_decision(self, guild_id: int, message_id: int, user_id: int, channel_id: int | None,
                               case_key: str, at: datetime, score: float, decision: str,
@@ -90,7 +144,7 @@ class PromoStore:
         conflict = ("DO UPDATE SET score = excluded.score, decision = excluded.decision, "
                     "signals = excluded.signals, domains = excluded.domains, phrases = excluded.phrases, "
                     "at = excluded.at") if replace else "DO NOTHING"
-        await self._best_effort(
+        await self._write(
             "INSERT INTO promo_decisions (guild_id, message_id, user_id, channel_id, case_key, at, score, "
             "decision, signals, domains, phrases) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             f"ON CONFLICT(guild_id, message_id) {conflict}",
@@ -100,6 +154,7 @@ class PromoStore:
 
     async def decision(self, guild_id: int, message_id: int) -> dict | None:
         """One stored decision as a dict, or None."""
+        await self._settled()
         row = await self.db.fetchone(
             "SELECT user_id, channel_id, case_key, decision, domains, phrases, score FROM promo_decisions "
             "WHERE guild_id = ? AND message_id = ?", (guild_id, message_id))
@@ -110,73 +165,50 @@ class PromoStore:
 
     async def set_decision(self, guild_id: int, message_id: int, decision: str) -> None:
         """Change what was decided (a confirmed member report becomes an incident)."""
+        await self._settled()
         await self.db.execute("UPDATE promo_decisions SET decision = ? WHERE guild_id = ? AND message_id = ?",
                               (decision, guild_id, message_id))
 
     async def set_feedback(self, guild_id: int, message_id: int, feedback: str) -> None:
         """Remember moderator feedback on a decision."""
+        await self._settled()
         await self.db.execute("UPDATE promo_decisions SET feedback = ? WHERE guild_id = ? AND message_id = ?",
                               (feedback, guild_id, message_id))
 
     async def add_strike(self, guild_id: int, message_id: int, user_id: int, at: datetime) -> bool:
-        """Add a strike for a message; False when that message already struck (idempotent).
-
-        If the database refuses the write, the strike is kept in memory (so moderation goes on)
-        and written with the next strike that gets through.
-        """
-        if (guild_id, message_id) in self._unsaved:
+        """Add a strike for a message; False when that message already struck (idempotent)."""
+        book = await self._book(guild_id, user_id)
+        if message_id in book:
             return False
-        try:
-            await asyncio.wait_for(self._write_unsaved(), STRIKE_IO_TIMEOUT_S)
-            return await asyncio.wait_for(self._insert_strike(guild_id, message_id, user_id, at.timestamp()),
-                                          STRIKE_IO_TIMEOUT_S)
-        except Exception as exc:
-            log.warning("strike for message %s kept in memory, the database refused it: %s", message_id, exc)
-            self._unsaved[(guild_id, message_id)] = (user_id, at.timestamp())
-            return True
-
-    async def _insert_strike(self, guild_id: int, message_id: int, user_id: int, at: float) -> bool:
-        row = await self.db.fetchone(
-            "INSERT INTO promo_strikes (guild_id, message_id, user_id, at) VALUES (?,?,?,?) "
-            "ON CONFLICT(guild_id, message_id) DO NOTHING RETURNING message_id",
-            (guild_id, message_id, user_id, at))
-        return row is not None
-
-    async def _write_unsaved(self) -> None:
-        for (guild_id, message_id), (user_id, at) in list(self._unsaved.items()):
-            await self._insert_strike(guild_id, message_id, user_id, at)
-            del self._unsaved[(guild_id, message_id)]
-
-    async def _best_effort(self, sql: str, params: tuple) -> None:
-        try:
-            await asyncio.wait_for(self.db.execute(sql, params), STRIKE_IO_TIMEOUT_S)
-        except Exception as exc:  # a decision row is a report detail; the strike and case matter more
-            log.warning("promo decision not stored: %s", exc)
+        book[message_id] = [at.timestamp(), True]
+        await self._write(INSERT_STRIKE, (guild_id, message_id, user_id, at.timestamp()))
+        return True
 
     async def active_strikes(self, guild_id: int, user_id: int, since: datetime) -> int:
-        """Strikes a member collected since `since` that were not pardoned (unsaved ones included)."""
+        """Strikes a member collected since `since` that were not pardoned."""
         cutoff = since.timestamp()
-        unsaved = sum(1 for (g, _), (u, at) in self._unsaved.items() if g == guild_id and u == user_id and at > cutoff)
-        try:
-            stored = int(await asyncio.wait_for(self.db.fetchval(
-                "SELECT COUNT(*) FROM promo_strikes WHERE guild_id = ? AND user_id = ? AND active = 1 AND at > ?",
-                (guild_id, user_id, cutoff), 0), STRIKE_IO_TIMEOUT_S))
-        except Exception as exc:
-            log.warning("strike count from memory only, the database refused the query: %s", exc)
-            stored = 0
-        return stored + unsaved
+        return sum(1 for at, active in (await self._book(guild_id, user_id)).values() if active and at > cutoff)
 
     async def strikes_of(self, guild_id: int, user_id: int) -> list[tuple[int, float, int]]:
         """(message id, at, active) of a member's strikes, newest first."""
+        await self._settled()
         return await self.db.fetchall(
             "SELECT message_id, at, active FROM promo_strikes WHERE guild_id = ? AND user_id = ? "
             "ORDER BY at DESC LIMIT 25", (guild_id, user_id))
 
     async def pardon(self, guild_id: int, message_id: int) -> bool:
         """Deactivate the strike of a message; True if there was an active one."""
-        return await self.db.execute(
+        in_memory = False
+        for (book_guild, _), book in self._books.items():
+            entry = book.get(message_id) if book_guild == guild_id else None
+            if entry is not None and entry[1]:
+                entry[1] = False
+                in_memory = True
+        await self._settled()
+        changed = await self.db.execute(
             "UPDATE promo_strikes SET active = 0 WHERE guild_id = ? AND message_id = ? AND active = 1",
-            (guild_id, message_id)) > 0
+            (guild_id, message_id))
+        return changed > 0 or in_memory
 
     async def learn(self, guild_id: int, kind: str, value: str, by: int, at: datetime) -> None:
         """Add a learned allow-list entry (kind `domain` or `phrase`)."""
@@ -194,6 +226,7 @@ class PromoStore:
 
     async def figures(self, guild_id: int, start: datetime, end: datetime) -> dict:
         """Incidents, deletions, observations, reports, reversals and counts by signal in a period."""
+        await self._settled()
         rows = await self.db.fetchall(
             "SELECT decision, signals, feedback FROM promo_decisions WHERE guild_id = ? AND at >= ? AND at < ?",
             (guild_id, start.timestamp(), end.timestamp()))

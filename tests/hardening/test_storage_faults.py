@@ -159,7 +159,11 @@ async def test_a_failed_commit_does_not_wedge_the_connection(tmp_path):
 
 
 async def test_strike_style_writes_and_batched_commits_interleave_safely(tmp_path):
-    """`INSERT ... RETURNING` through `fetchone` (how strikes are written) while the writer commits."""
+    """Single statements (`INSERT ... RETURNING`, reads) between batched commits on one connection.
+
+    Commands and buttons do this while the writer commits (strikes themselves now go through the
+    writer); neither side may see the other's half-finished transaction or fail.
+    """
     db = await Database.open(tmp_path / "x.db")
     try:
         await db.execute("CREATE TABLE t (x INTEGER)")
