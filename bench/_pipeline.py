@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,13 @@ class PipelineResult:
     rows_written: int = 0
 
 
-async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500) -> PipelineResult:
-    """Run every message through the engine with all built-in plugins and a file database."""
+async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500,
+                       between: Callable[[int, int], None] | None = None, chunk: int = 1000) -> PipelineResult:
+    """Run every message through the engine with all built-in plugins and a file database.
+
+    `between(start, end)`, when given, runs (untimed) before each chunk of messages
+    `start:end`: the floor is measured there, alternating with the pipeline.
+    """
     with tempfile.TemporaryDirectory(prefix="pitchfree-bench-") as tmp:
         executor = RecordingExecutor()
         engine, report = await build_engine(
@@ -53,6 +59,8 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         times = []
         begin = clock()
         for i, msg in enumerate(messages):
+            if between is not None and i % chunk == 0:
+                between(i, min(i + chunk, len(messages)))
             start = clock()
             event = created(msg)
             if event is not None:

@@ -116,8 +116,9 @@ class PromoStore:
             self._books.move_to_end(key)
             return book
         try:
+            # No flush first: this member's strikes are only pending in the writer if their book was
+            # dropped (least recently used of 50,000) within the last round trip.
             async with asyncio.timeout(STRIKE_IO_TIMEOUT_S):
-                await self._settled()  # a dropped book's pending strikes are read back too
                 rows = await self.db.fetchall(
                     "SELECT message_id, at, active FROM promo_strikes WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id))
