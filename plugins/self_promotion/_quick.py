@@ -25,9 +25,12 @@ How each part of the prefilter is covered (`s` is the folded text, lower-case, a
   `t1 t2 … tn` without a leading `*` matches exactly when consecutive runs equal t1, t2, …, tn (the
   last only has to start with tn under a trailing `*`): t1 has the text's start or a character
   outside [a-z0-9] before it, and every token but a trailing-`*` last one has one after it. Hence,
-  in two steps: no run equals any phrase's first token (`firsts`, one set operation) -> no phrase;
-  otherwise one stdlib regex (`phrases`: every phrase as text, laid out as a character trie)
-  looks for a whole phrase in the runs joined by single spaces.
+  in two steps: no run equals the phrase's *key* token (one set operation over all phrases, `gate`)
+  -> no phrase; otherwise one stdlib regex (`phrases`: every phrase as text, laid out as a
+  character trie) looks for a whole phrase in the runs joined by single spaces. The key is any
+  token the phrase needs as a whole run (any but a trailing-`*` last one): the rarest-looking
+  one, so ordinary chat ("i", "my", "get") rarely reaches the regex. Which token is the key
+  only changes the speed, never the answer.
   A phrase with a leading `*` and two or more tokens, the last without `*` ("*0 off"), needs its
   last token as a whole run (the regex puts a non-[a-z0-9] character or the start before it and
   one or the end after it), so it joins the same set test (`lasts`); a text holding such a run is
@@ -78,7 +81,7 @@ class PlainCheck:
             elif lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
                 needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
             else:
-                firsts.add(tokens[0].encode())
+                firsts.add(_key_token(tokens, trail).encode())
                 texts.add(text)
         self.gate = frozenset(firsts | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
@@ -105,6 +108,19 @@ class PlainCheck:
         if not self.lasts.isdisjoint(words):
             return False
         return self.phrases is None or self.phrases.search(b" " + b" ".join(words) + b" ") is None
+
+
+# Words so frequent in chat that a phrase is a poor key for them (a speed heuristic only).
+_COMMON = frozenset(
+    "i me my mine you your u ur we us our the a an to of in on at for and or but is are was be it its "
+    "this that these if so no not do did does done go get got have has can will just now out up here "
+    "all some more new like make made use come give take look help work today me".split())
+
+
+def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
+    """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
+    needed = tokens[:-1] if trail else tokens
+    return max(needed, key=lambda t: (t not in _COMMON, len(t)))
 
 
 def _alternation(texts: set[str]) -> str:
