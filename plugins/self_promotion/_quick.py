@@ -68,7 +68,7 @@ class PlainCheck:
     __slots__ = ("gate", "lasts", "phrases", "needles")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
-        firsts: set[bytes] = set()
+        keys: set[bytes] = set()
         lasts: set[bytes] = set()
         texts: set[str] = set()  # every phrase as it reads in single-spaced, space-padded runs
         needles: set[str] = set()
@@ -81,9 +81,9 @@ class PlainCheck:
             elif lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
                 needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
             else:
-                firsts.add(_key_token(tokens, trail).encode())
+                keys.add(_key_token(tokens, trail).encode())
                 texts.add(text)
-        self.gate = frozenset(firsts | lasts)  # no run in here: no phrase can match
+        self.gate = frozenset(keys | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
         self.phrases = re.compile(_alternation(texts).encode()) if texts else None
         self.needles = tuple(sorted(needles))
