@@ -26,11 +26,12 @@ How each part of the prefilter is covered (`s` is the folded text, lower-case, a
   last only has to start with tn under a trailing `*`): t1 has the text's start or a character
   outside [a-z0-9] before it, and every token but a trailing-`*` last one has one after it. Hence,
   in two steps: no run equals the phrase's *key* token (one set operation over all phrases, `gate`)
-  -> no phrase; otherwise one stdlib regex (`phrases`: every phrase as text, laid out as a
-  character trie) looks for a whole phrase in the runs joined by single spaces. The key is any
-  token the phrase needs as a whole run (any but a trailing-`*` last one): the rarest-looking
-  one, so ordinary chat ("i", "my", "get") rarely reaches the regex. Which token is the key
-  only changes the speed, never the answer.
+  -> no phrase; otherwise each phrase keyed on a run found is looked for as a substring of the
+  runs joined by single spaces (`by_key`: a phrase's text is its tokens single-spaced and
+  space-padded, without the closing space under a trailing `*`). The key is any token the phrase
+  needs as a whole run (any but a trailing-`*` last one): the rarest-looking one, so ordinary
+  chat ("i", "my", "get") rarely gets that far. Which token is the key only changes the speed,
+  never the answer.
   A phrase with a leading `*` and two or more tokens, the last without `*` ("*0 off"), needs its
   last token as a whole run (the regex puts a non-[a-z0-9] character or the start before it and
   one or the end after it), so it joins the same set test (`lasts`); a text holding such a run is
@@ -58,19 +59,18 @@ _BRACKETED = re.compile(r"[\[(]\s*(?:\.|dot)", re.ASCII)
 _SPELLED_DOTS = ("dot com", "dot net", "dot org")
 # Longer texts go straight to RE2: its fixed per-call cost is then small next to cutting text into runs.
 MAX_CHARS = 200
-# Admin phrases longer than this are only tested as needles (keeps the trie regex small and shallow).
+# Admin phrases longer than this are only tested as needles.
 _LONG_PHRASE = 120
 
 
 class PlainCheck:
     """Built from the phrase lists the prefilter holds; `plain(s)` proves a folded text holds nothing."""
 
-    __slots__ = ("gate", "lasts", "phrases", "needles")
+    __slots__ = ("gate", "lasts", "by_key", "needles")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
-        keys: set[bytes] = set()
         lasts: set[bytes] = set()
-        texts: set[str] = set()  # every phrase as it reads in single-spaced, space-padded runs
+        by_key: dict[bytes, set[bytes]] = {}  # phrase texts (single-spaced, space-padded runs) by key
         needles: set[str] = set()
         phrases = [parse_phrase(p) for p in _SPELLED_DOTS]
         phrases += [parse_phrase(p) for group in phrase_lists for p in group]
@@ -81,11 +81,10 @@ class PlainCheck:
             elif lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
                 needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
             else:
-                keys.add(_key_token(tokens, trail).encode())
-                texts.add(text)
-        self.gate = frozenset(keys | lasts)  # no run in here: no phrase can match
+                by_key.setdefault(_key_token(tokens, trail).encode(), set()).add(text.encode())
+        self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
-        self.phrases = re.compile(_alternation(texts).encode()) if texts else None
+        self.by_key = {key: tuple(sorted(texts)) for key, texts in by_key.items()}
         self.needles = tuple(sorted(needles))
 
     def plain(self, s: str) -> bool:
@@ -103,11 +102,16 @@ class PlainCheck:
                 return False
         # Encoding raises the same error RE2's wrapper would on a lone surrogate.
         words = s.encode().translate(_RUNS).split()
-        if self.gate.isdisjoint(words):  # most chat: no run starts (or ends a "*...") phrase
+        gate = self.gate
+        if gate.isdisjoint(words):  # most chat: no run is a phrase's key
             return True
         if not self.lasts.isdisjoint(words):
             return False
-        return self.phrases is None or self.phrases.search(b" " + b" ".join(words) + b" ") is None
+        # A phrase matches where its text is a substring of the runs joined by single spaces (a
+        # trailing `*` phrase's text has no closing space, so its last token may run on).
+        joined = b" " + b" ".join(words) + b" "
+        by_key = self.by_key
+        return not any(text in joined for key in gate.intersection(words) for text in by_key.get(key, ()))
 
 
 # Words so frequent in chat that a phrase is a poor key for them (a speed heuristic only).
@@ -121,25 +125,3 @@ def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
     needed = tokens[:-1] if trail else tokens
     return max(needed, key=lambda t: (t not in _COMMON, len(t)))
-
-
-def _alternation(texts: set[str]) -> str:
-    """A regex matching any of `texts` (over [a-z0-9 ]) at one place, laid out as a character trie.
-
-    Stdlib regexes try alternatives one by one, so shared prefixes are matched once. A text that
-    another one starts with is enough on its own: only whether something matches counts.
-    """
-    trie: dict = {}
-    for text in texts:
-        node = trie
-        for ch in text:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(trie)
