@@ -26,9 +26,10 @@ How each part of the prefilter is covered (`s` is the folded text, lower-case, a
   last only has to start with tn under a trailing `*`): t1 has the text's start or a character
   outside [a-z0-9] before it, and every token but a trailing-`*` last one has one after it. Hence,
   in two steps: no run equals the phrase's *key* token (one set operation over all phrases, `gate`)
-  -> no phrase; otherwise each phrase keyed on a run found is looked for as a substring of the
-  runs joined by single spaces (`by_key`: a phrase's text is its tokens single-spaced and
-  space-padded, without the closing space under a trailing `*`). The key is any token the phrase
+  -> no phrase; otherwise the phrases keyed on a run found are looked for in the runs joined by
+  single spaces (`by_key`: one small regex per key, its phrases' texts laid out as a character
+  trie; a phrase's text is its tokens single-spaced and space-padded, without the closing space
+  under a trailing `*`). The key is any token the phrase
   needs as a whole run (any but a trailing-`*` last one): the rarest-looking one, so ordinary
   chat ("i", "my", "get") rarely gets that far. Which token is the key only changes the speed,
   never the answer.
@@ -84,7 +85,9 @@ class PlainCheck:
                 by_key.setdefault(_key_token(tokens, trail).encode(), set()).add(text.encode())
         self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
-        self.by_key = {key: tuple(sorted(texts)) for key, texts in by_key.items()}
+        # one small stdlib regex per key: its phrases laid out as a character trie
+        self.by_key = {key: re.compile(_alternation({t.decode() for t in texts}).encode()).search
+                       for key, texts in by_key.items()}
         self.needles = tuple(sorted(needles))
 
     def plain(self, s: str) -> bool:
@@ -107,11 +110,11 @@ class PlainCheck:
             return True
         if not self.lasts.isdisjoint(words):
             return False
-        # A phrase matches where its text is a substring of the runs joined by single spaces (a
-        # trailing `*` phrase's text has no closing space, so its last token may run on).
+        # A phrase matches where its text occurs in the runs joined by single spaces (a trailing
+        # `*` phrase's text has no closing space, so its last token may run on).
         joined = b" " + b" ".join(words) + b" "
         by_key = self.by_key
-        return not any(text in joined for key in gate.intersection(words) for text in by_key.get(key, ()))
+        return not any(by_key[key](joined) for key in gate.intersection(words) if key in by_key)
 
 
 # Words so frequent in chat that a phrase is a poor key for them (a speed heuristic only).
@@ -125,3 +128,25 @@ def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
     needed = tokens[:-1] if trail else tokens
     return max(needed, key=lambda t: (t not in _COMMON, len(t)))
+
+
+def _alternation(texts: set[str]) -> str:
+    """A regex matching any of `texts` (over [a-z0-9 ]) at one place, laid out as a character trie.
+
+    Stdlib regexes try alternatives one by one, so shared prefixes are matched once. A text that
+    another one starts with is enough on its own: only whether something matches counts.
+    """
+    trie: dict = {}
+    for text in texts:
+        node = trie
+        for ch in text:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return emit(trie)
