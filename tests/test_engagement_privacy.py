@@ -1,6 +1,8 @@
 """What is logged, pruning and retention, and forgetting a member."""
 
 
+from datetime import date
+
 from bot.actions import Audit
 from bot.testing import Harness
 
@@ -72,16 +74,23 @@ async def test_raw_rows_are_pruned_after_retention_but_rollups_stay():
     assert report["messages"] == 4
 
 
-async def test_maintenance_runs_at_most_once_per_interval():
+async def test_maintenance_runs_at_most_once_per_interval_and_rolls_up_final_days():
     async with await Harness.create(builtins=PLUGIN, guild_config=GUILD) as h:
+        await h.send("on Jan 5", author=h.member(10))  # START is Jan 5 12:00 UTC
+        h.advance(hours=13, minutes=30)  # Jan 6 01:30: Jan 5 is final at 02:00 (window 1 h + 1 h grace)
         await h.tick()
-        await h.send("after the first maintenance", author=h.member(10))
-        h.advance(minutes=59)
+        assert await rows(h, "SELECT SUM(messages) FROM eng_daily_channel") == [(None,)]
+        h.advance(minutes=59)  # final now, but the last maintenance was 59 minutes ago
         await h.tick()
         assert await rows(h, "SELECT SUM(messages) FROM eng_daily_channel") == [(None,)]
         h.advance(minutes=1)
         await h.tick()
         assert await rows(h, "SELECT SUM(messages) FROM eng_daily_channel") == [(1,)]
+        await h.send("on Jan 6", author=h.member(10))
+        h.advance(hours=2)
+        await h.tick()  # the timer leaves the open day to reports
+        assert await rows(h, "SELECT day, SUM(messages) FROM eng_daily_channel GROUP BY day") == [
+            (date(2026, 1, 5).toordinal(), 1)]
 
 
 async def populate(h):
@@ -94,6 +103,8 @@ async def populate(h):
     await h.send("in your account settings", author=b, reply_to=q)
     await h.send("thanks a lot", author=a, reply_to=h.last)
     await h.tick()
+    # the timer rolls up only final days; a report rolls up today too (per-member daily counts)
+    await h.engine.pm.get_plugin("engagement").refresh(h.guild_id, h.now.timestamp())
     return a, b
 
 
@@ -146,7 +157,7 @@ async def test_a_long_backlog_is_rolled_up_in_chunks_over_ticks():
         for _ in range(3):
             await h.tick()
             done.append((await rows(h, "SELECT COUNT(*) FROM eng_daily_channel"))[0][0])
-    assert done == [31, 62, 70]
+    assert done == [31, 62, 69]  # 31 days per tick; today is not final, reports roll it up
 
 
 async def test_channels_with_logging_off_are_not_logged_or_watched():

@@ -184,25 +184,35 @@ async def test_regulars_the_bot_has_not_seen_yet_are_not_newcomers():
         assert "delete_message" in [a.kind for a in await h.send(text, author=newcomer)]
 
 
-async def test_strikes_are_read_once_per_member_then_counted_in_memory_and_survive_a_restart(tmp_path):
+def _count_strike_reads(h) -> list[str]:
+    reads: list[str] = []
+    fetchall = h.engine.db.fetchall
+
+    async def counting_fetchall(sql, params=()):
+        reads.append(sql)
+        return await fetchall(sql, params)
+
+    h.engine.db.fetchall = counting_fetchall
+    return reads
+
+
+async def test_strikes_are_counted_in_memory_read_once_after_a_restart_and_never_lost(tmp_path):
     db = str(tmp_path / "bot.db")
     config = guild(ladder={"strike_decay_days": 30})
     async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
         member = await regular(h, 50)
-        reads = []
-        fetchall = h.engine.db.fetchall
-
-        async def counting_fetchall(sql, params=()):
-            reads.append(sql)
-            return await fetchall(sql, params)
-
-        h.engine.db.fetchall = counting_fetchall
+        reads = _count_strike_reads(h)
         await h.send(PROMO, author=member)
         h.advance(hours=1)
-        await h.send(PROMO + "!", author=member)
-        # the member's strikes were read once; the second strike was counted in memory
-        assert sum("FROM promo_strikes" in sql for sql in reads) == 1
+        second = await h.send(PROMO + "!", author=member)
+        assert of(second, Timeout)  # strike 2, counted in memory
+        assert not [sql for sql in reads if "FROM promo_strikes" in sql]  # no strikes stored at start-up
     async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
+        reads = _count_strike_reads(h)
+        member = h.member(50, days_in_server=100)
         h.advance(hours=2)
-        third = await h.send(PROMO + "!!", author=h.member(50, days_in_server=100))
+        third = await h.send(PROMO + "!!", author=member)
         assert "strike 3" in of(third, ModAlert)[0].title  # both earlier strikes were committed and read back
+        h.advance(hours=1)
+        await h.send(PROMO + "!!!", author=member)
+        assert sum("FROM promo_strikes" in sql for sql in reads) == 1  # read once, then kept in memory

@@ -27,7 +27,7 @@ from plugins.engagement._digest import weekly_digest
 from plugins.engagement._metrics import Period, compute, key_figures, period_ending
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges
 from plugins.engagement._questions import build_detector
-from plugins.engagement._rollup import forget, local_day, prune, rollup
+from plugins.engagement._rollup import final_day, forget, local_day, prune, rollup
 
 __all__ = ["Engagement", "EngagementConfig"]
 
@@ -66,6 +66,8 @@ class Engagement:
         self.pending_limit = 256
         self._detectors: dict[int, tuple[Any, Any]] = {}
         self._last_maintenance: dict[int, float] = {}
+        # per guild: (newest final day, raw and question retention days) of the last rollup and prune
+        self._rolled: dict[int, tuple[int, int, int]] = {}
         self._content_checked: set[int] = set()
         self.digest_week: dict[int, str] = {}
         self.figures_cache: dict[tuple[int, float, float], dict] = {}
@@ -332,12 +334,22 @@ class Engagement:
         last = self._last_maintenance.get(guild_id)
         if last is None or not 0 <= now_ts - last < config.maintenance_interval_minutes * 60:
             try:
+                # Only days that became final are rolled up (reports roll up the rest themselves),
+                # and raw rows and questions are pruned in whole days: most rounds have nothing to
+                # do. Kept message content is pruned every round (its retention is to the minute).
+                newest = (final_day(now_ts, config.conversation_window_minutes * 60, tz),
+                          local_day(now_ts - config.raw_retention_days * 86400, tz),
+                          local_day(now_ts - config.question_retention_days * 86400, tz))
+                if (self._rolled.get(guild_id) == newest and guild_id in self._content_checked
+                        and not config.keep_content):
+                    self._last_maintenance[guild_id] = now_ts
                 # a bounded chunk per tick: a long backlog is caught up over several ticks
-                if await self.refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK):
+                elif await self.refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK, final_only=True):
                     self._last_maintenance[guild_id] = now_ts
                     clear = guild_id not in self._content_checked and not config.keep_content
                     await prune(ctx.db, guild_id, tz, now_ts, config, clear)
                     self._content_checked.add(guild_id)
+                    self._rolled[guild_id] = newest
             except Exception as exc:
                 ctx.log.error("engagement maintenance failed for guild %s: %s", guild_id, exc)
         if config.digest_channel is not None:
@@ -345,15 +357,19 @@ class Engagement:
         return actions
 
     async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
-                      max_days: int | None = None) -> bool:
-        """Write pending rows and bring the daily rollups up to date (False: more days remain)."""
+                      max_days: int | None = None, *, final_only: bool = False) -> bool:
+        """Write pending rows and bring the daily rollups up to date (False: more days remain).
+
+        `final_only`: stop at the newest day that is final (the timer's rounds; a report also
+        rolls up the days still open).
+        """
         ctx = self.ctx
         config = config or ctx.config(guild_id) or _DEFAULT
         self.push()
         if self.log is not None:
             await ctx.writer.flush()
         return await rollup(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts,
-                            config.conversation_window_minutes * 60, max_days)
+                            config.conversation_window_minutes * 60, max_days, final_only=final_only)
 
     async def report(self, guild_id: int, now: datetime, days: int, config: EngagementConfig) -> dict[str, Any]:
         """The full report (with other plugins' figures) for `days` days ending `now`."""

@@ -46,12 +46,17 @@ async def set_state(db: Database, guild_id: int, key: str, value: str) -> None:
         "ON CONFLICT(guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, key, value))
 
 
+def final_day(now_ts: float, window_s: float, tz: ZoneInfo) -> int:
+    """The newest day that is final at `now_ts`: it ended more than the window plus an hour ago."""
+    return local_day(now_ts - window_s - _GRACE_S, tz) - 1
+
+
 async def rollup(db: Database, guild_id: int, tz: ZoneInfo, now_ts: float, window_s: float,
-                 max_days: int | None = None) -> bool:
+                 max_days: int | None = None, *, final_only: bool = False) -> bool:
     """Recompute daily rollups from the first non-final day through today; False if `max_days` cut it short.
 
     A day becomes final (never recomputed, so its raw rows may be pruned) once it ended more
-    than the conversation window plus an hour ago.
+    than the conversation window plus an hour ago. `final_only` stops at the newest final day.
     """
     final = await get_state(db, guild_id, "rollup_final")
     if final is not None:
@@ -63,6 +68,10 @@ async def rollup(db: Database, guild_id: int, tz: ZoneInfo, now_ts: float, windo
         start = local_day(first, tz)
     last = await db.fetchval("SELECT MAX(ts) FROM eng_messages WHERE guild_id = ?", (guild_id,))
     end = max(local_day(now_ts, tz), local_day(last, tz) if last is not None else 0)
+    if final_only:
+        end = min(end, final_day(now_ts, window_s, tz))
+        if end < start:
+            return True
     stop = end if max_days is None else min(end, start + max_days - 1)
     new_final = None
     async with db.transaction() as conn:

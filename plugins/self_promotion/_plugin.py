@@ -85,6 +85,7 @@ class SelfPromotion:
         self.ctx = ctx
         if ctx.db is not None:
             self.store = PromoStore(ctx.db, ctx.writer)
+            await self.store.load_members_with_strikes()
             learned: dict[int, tuple[set[str], set[str]]] = {}
             for guild_id, kind, value in await self.store.learned():
                 domains, phrases = learned.setdefault(guild_id, (set(), set()))

@@ -83,8 +83,8 @@ _MEMBERS_IN_MEMORY = 50_000  # members whose strikes are kept in memory (least r
 class PromoStore:
     """Decisions and strikes; enforcement never waits for the database.
 
-    A member's strikes are read once (when their first strike is counted in this process) and
-    then kept in memory; new strikes and decisions are urgent rows of the batched writer,
+    A member's strikes are read once (when their first strike is counted in this process, and
+    only if they had strikes stored at start-up) and then kept in memory; new strikes and decisions are urgent rows of the batched writer,
     committed within a round trip (retried, alerted and spilled like every batched row when the
     database refuses them). Reads that must see them (commands, buttons, reports) settle the
     writer first.
@@ -97,6 +97,13 @@ class PromoStore:
         # read from the database yet (it is read again, and merged, on next use)
         self._books: OrderedDict[tuple[int, int], dict[int, list]] = OrderedDict()
         self._partial: set[tuple[int, int]] = set()
+        # members with strikes stored before this process started (None: not loaded, read everyone)
+        self._stored: set[tuple[int, int]] | None = None
+
+    async def load_members_with_strikes(self) -> None:
+        """Note which members have stored strikes, so nobody else's book costs a read."""
+        rows = await self.db.fetchall("SELECT DISTINCT guild_id, user_id FROM promo_strikes")
+        self._stored = {(guild_id, user_id) for guild_id, user_id in rows}
 
     async def _write(self, sql: str, params: tuple) -> None:
         if self.writer is not None:
@@ -114,6 +121,12 @@ class PromoStore:
         book = self._books.get(key)
         if book is not None and key not in self._partial:
             self._books.move_to_end(key)
+            return book
+        if book is None and self._stored is not None and key not in self._stored:
+            # no strikes stored before start-up, and every later one went through this book
+            self._stored.add(key)  # if the book is dropped, its strikes are in the database
+            book = self._books[key] = {}
+            self._evict()
             return book
         try:
             # No flush first: this member's strikes are only pending in the writer if their book was
@@ -133,10 +146,13 @@ class PromoStore:
         if book is not None:
             merged.update(book)  # strikes added while the database could not be read
         self._books[key] = merged
+        self._evict()
+        return merged
+
+    def _evict(self) -> None:
         if len(self._books) > _MEMBERS_IN_MEMORY:
             dropped = self._books.popitem(last=False)[0]
             self._partial.discard(dropped)
-        return merged
 
     async def record_decision(self, guild_id: int, message_id: int, user_id: int, channel_id: int | None,
                               case_key: str, at: datetime, score: float, decision: str,
