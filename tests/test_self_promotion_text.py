@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import DomainSet, find_links
@@ -188,3 +190,36 @@ def test_leading_wildcard_with_a_short_token_matches():
     assert matcher.match(words("everything is 30% off today")) == [("offer", "*0 off")]
     assert matcher.match(words("an amazing deal")) == [("offer", "*ing deal")]
     assert matcher.match(words("turn it 3 off")) == []
+
+
+def _undefang_every_pass(text: str) -> str:
+    """`undefang` as first written: all four rewrites whenever anything looks defanged."""
+    from plugins.self_promotion import _normalize as n
+
+    if n._NON_ASCII_OR_DEFANG.search(text) is None:
+        return text
+    text = n._SCHEME.sub(lambda m: f"http{m.group(2)}://", text)
+    text = n._BRACKETED_DOT.sub(r"\1.", text)
+    text = n._SPACED_DOT.sub(r"\1.", text)
+    return n._SPACED_SLASH.sub(lambda m: (m.group(1) or m.group(2)) + "/", text)
+
+
+_DEFANG_PIECES = ["http", "https", "hxxp", "htxp", "hxtp", "s", "://", ":/", "//", "/", " / ", "[:]", "(:)", ":",
+                  " ", "  ", "\n", ".", " . ", ". ", " .", "[.]", "(dot)", " dot ", "<.>", "{ . }", "com", "ly",
+                  "gg", "io", "bit", "example", "x", "é", "abc"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_DEFANG_PIECES), max_size=12), st.sampled_from(["", "http x ", "é ", "a. b "]))
+@example(["bit.ly/ abc"], "http x ")
+@example(["bit.ly /abc"], "é ")
+@example(["bit. com/x"], "é ")
+@example(["example. com/x"], "http ")
+@example(["https:// x"], "")
+@example(["https://x", " http//y"], "")
+@example(["hxxps[:]//bit . ly / abc"], "")
+def test_undefang_skips_only_rewrites_that_change_nothing(pieces, trigger):
+    text = trigger + "".join(pieces)  # a prefix that makes the first check pass, so every rewrite is tried
+    from plugins.self_promotion._normalize import undefang
+
+    assert undefang(text) == _undefang_every_pass(text)
