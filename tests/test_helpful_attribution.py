@@ -248,8 +248,9 @@ def test_hot_path_is_synchronous_and_bounded() -> None:
         event = MessageCreated(Message(guild_id=1, channel_id=100, message_id=i, author=author,
                                        content="did you try restarting it?", created_at=start + timedelta(seconds=i)))
         assert plugin.pitchfree_message(event, config) is None
-    conv = plugin.conversations[1]
-    assert len(conv.messages) == 100 and conv.members[1].messages == 500
+    assert len(plugin._pending) < plugin.pending_limit  # settled in blocks, never more waiting
+    conv = plugin.conversation(1, config)  # settles the rest
+    assert len(conv.messages) == 100 and conv.members[1].messages == 500 and not plugin._pending
     thanks = MessageCreated(Message(guild_id=1, channel_id=100, message_id=999, author=author,
                                     content="thanks <@2>", created_at=start, mention_ids=(2,)))
     pending = plugin.pitchfree_message(thanks, config)

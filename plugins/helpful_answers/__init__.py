@@ -52,6 +52,9 @@ class HelpfulAnswers:
         self.ledger: Ledger | None = None
         self.creditor: Creditor | None = None
         self.conversations: dict[int, Conversations] = {}
+        # New messages wait here and are added to the conversation state in blocks (see `settle`).
+        self._pending: list[tuple[Message, HelpfulAnswersConfig]] = []
+        self.pending_limit = 256
         self.credited: dict[int, OrderedDict[int, None]] = {}
         self._detectors: dict[int, tuple[HelpfulAnswersConfig, GratitudeDetector]] = {}
         self._last_detector: tuple[HelpfulAnswersConfig | None, GratitudeDetector | None] = (None, None)
@@ -89,6 +92,7 @@ class HelpfulAnswers:
         """Drop detectors compiled from an old config."""
         self._detectors.clear()
         self._last_detector = (None, None)
+        self.settle()
         conv = self.conversations.get(guild_id)
         if conv is not None:
             conv.limit = self.config(guild_id).tracked_messages
@@ -99,11 +103,32 @@ class HelpfulAnswers:
         return found if isinstance(found, HelpfulAnswersConfig) else _DEFAULT
 
     def conversation(self, guild_id: int, config: HelpfulAnswersConfig) -> Conversations:
-        """A community's in-memory conversation state."""
+        """A community's in-memory conversation state, with every message seen so far."""
+        self.settle()
+        return self._conversation(guild_id, config)
+
+    def _conversation(self, guild_id: int, config: HelpfulAnswersConfig) -> Conversations:
         conv = self.conversations.get(guild_id)
         if conv is None:
             conv = self.conversations[guild_id] = Conversations(config.tracked_messages)
         return conv
+
+    def settle(self) -> None:
+        """Add the waiting messages to the conversation state, in arrival order.
+
+        Every message is remembered (who spoke where and when, replies, mentions) but nothing
+        reads that state until someone says thanks, reacts, marks or deletes a message, so it is
+        filled in blocks, which costs less per message than one at a time; all those readers
+        settle first.
+        """
+        pending = self._pending
+        if not pending:
+            return
+        self._pending = []
+        conversations = self.conversations
+        for message, config in pending:
+            conv = conversations.get(message.guild_id) or self._conversation(message.guild_id, config)
+            conv.observe(message)
 
     def detector(self, config: HelpfulAnswersConfig) -> GratitudeDetector:
         """The compiled detector for a config (cached per config object)."""
@@ -139,19 +164,22 @@ class HelpfulAnswers:
         """
         message = event.message
         config = config or _DEFAULT
-        conv = self.conversations.get(message.guild_id) or self.conversation(message.guild_id, config)
-        conv.observe(message)
+        pending = self._pending
+        pending.append((message, config))
         content = message.content
         if message.author.is_bot or not content or self.creditor is None:
-            return None
-        last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
-        detector = last[1] if last[0] is config else self.detector(config)
-        if not detector.quick(content):
+            detector = None
+        else:
+            last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
+            detector = last[1] if last[0] is config else self.detector(config)
+        if detector is None or not detector.quick(content):
+            if len(pending) >= self.pending_limit:
+                self.settle()
             return None
         result = detector.classify(content)
         if not result.is_gratitude or result.category not in config.credit_categories:
             return None
-        return self._on_gratitude(message, config, conv)
+        return self._on_gratitude(message, config, self.conversation(message.guild_id, config))
 
     async def _on_gratitude(self, message: Message, config: HelpfulAnswersConfig,
                             conv: Conversations) -> list[Action]:
@@ -195,6 +223,7 @@ class HelpfulAnswers:
     @hookimpl
     def pitchfree_message_delete(self, event: MessageDeleted, config: HelpfulAnswersConfig | None) -> Any:
         """Deleting a thanks (or a credited answer) reverses its credit."""
+        self.settle()
         conv = self.conversations.get(event.guild_id)
         known = conv is not None and event.message_id in conv.messages
         if conv is not None:
@@ -218,6 +247,7 @@ class HelpfulAnswers:
         config = config or _DEFAULT
         if event.emoji != config.mark_emoji or event.user_is_bot or self.creditor is None:
             return None
+        self.settle()
         conv = self.conversations.get(event.guild_id)
         seen = conv.messages.get(event.message_id) if conv is not None else None
         if seen is None or not conv.answered(event.user_id, seen, config.answer_window_minutes * 60):
