@@ -178,37 +178,42 @@ class Engagement:
         `is question` is None where it was not needed (logging off for that channel).
         """
         log = self.log
-        facts = []
+        facts: list[tuple] = []
+        add_fact = facts.append
+        add_row = log.messages.append if log is not None else None
+        add_reply = log.got_reply.append if log is not None else None
         last_config = c = None
         for m, config in block:
             if config is not last_config:
                 last_config, c = config, self._settings(config)
+                is_question, logging_on, follow_up, window_s = c.is_question, c.log_messages, c.follow_up_s, c.window_s
+                keep, max_chars = c.keep_content, c.content_max_chars
             ts = m.created_at.timestamp()
             rid = m.reply_to_message_id
             parent = m.parent_channel_id
             # only thread posts can be in a question's thread (a thread started from a message has its id)
-            may_answer = rid is not None or m.is_thread or parent is not None or c.follow_up_s or m.mention_ids
-            if not c.log_messages:
+            may_answer = rid is not None or parent is not None or follow_up or m.mention_ids or m.is_thread
+            if not logging_on:
                 if may_answer:
-                    facts.append((m, c, ts, None))
+                    add_fact((m, c, ts, None))
                 continue
             content = m.content
-            is_q = c.is_question(content)
+            is_q = is_question(content)
             if is_q or may_answer:
-                facts.append((m, c, ts, is_q))
-            if log is None:
+                add_fact((m, c, ts, is_q))
+            if add_row is None:
                 continue
             uid = m.author.id
             gid = m.guild_id
             if rid is not None and m.reply_to_author_id != uid:
-                log.got_reply.append((gid, rid, uid, ts - c.window_s))
+                add_reply((gid, rid, uid, ts - window_s))
             n = len(content)
-            log.messages.append((
+            add_row((
                 gid, m.message_id, m.channel_id if parent is None else parent,
                 None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
                 len(m.mention_ids), "://" in content or "www." in content, is_q,
                 0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
-                content[: c.content_max_chars] if c.keep_content else None))
+                content[:max_chars] if keep else None))
         return facts
 
     def _track_block(self, facts: list[tuple]) -> None:

@@ -70,11 +70,12 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
     """Return `is_question(text)` for the given languages and extra RE2 patterns."""
     openers = frozenset(w for lang in languages for w in _OPENERS.get(lang, "").split())
     # Each phrase is indexed by its longest (rarest) word: most messages share none of them.
-    by_anchor: dict[str, list[str]] = {}  # phrase texts (" w1 w2 ") by their longest word
+    # (phrase text " w1 w2 ", its words) by the phrase's longest word
+    by_anchor: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for lang in languages:
         for phrase in _PHRASES.get(lang, ()):
             words = phrase.split()
-            by_anchor.setdefault(max(words, key=len), []).append(" " + " ".join(words) + " ")
+            by_anchor.setdefault(max(words, key=len), []).append((" " + " ".join(words) + " ", frozenset(words)))
     anchors = frozenset(by_anchor)
     extras = [compile_admin_regex(p) for p in extra_patterns]
 
@@ -92,7 +93,7 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
         if len(words) >= 3 and words[0] in openers and not text.rstrip().endswith("!") and (
                 words[0] not in _INVERTED_AUX or words[1] in _SUBJECTS) and words[1] not in ("a", "an"):
             return True
-        if not anchors.isdisjoint(words) and _has_phrase(words, anchors.intersection(words), by_anchor):
+        if not anchors.isdisjoint(words) and _has_phrase(words, by_anchor, anchors):
             return True
         if extras:
             head = text[:_HEAD * 2]
@@ -102,7 +103,19 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
     return is_question
 
 
-def _has_phrase(words: list[str], hits: set[str], by_anchor: dict[str, list[str]]) -> bool:
-    """Whether a phrase anchored on one of `hits` occurs as consecutive words (a substring test)."""
-    joined = " " + " ".join(words) + " "
-    return any(phrase in joined for word in hits for phrase in by_anchor[word])
+def _has_phrase(words: list[str], by_anchor: dict, anchors: frozenset[str]) -> bool:
+    """Whether a phrase anchored on one of the words occurs as consecutive words.
+
+    A phrase whose words are not all there is skipped with a set test; the others are looked
+    for as a substring of the words joined by single spaces.
+    """
+    present = set(words)
+    joined = None
+    for word in anchors & present:
+        for text, needed in by_anchor[word]:
+            if needed <= present:
+                if joined is None:
+                    joined = " " + " ".join(words) + " "
+                if text in joined:
+                    return True
+    return False
