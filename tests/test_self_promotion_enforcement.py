@@ -216,3 +216,20 @@ async def test_strikes_are_counted_in_memory_read_once_after_a_restart_and_never
         h.advance(hours=1)
         await h.send(PROMO + "!!!", author=member)
         assert sum("FROM promo_strikes" in sql for sql in reads) == 1  # read once, then kept in memory
+
+
+def test_queued_plain_messages_are_counted_before_any_read():
+    from plugins.self_promotion._state import _QUEUE_LIMIT, Memory
+
+    memory = Memory()
+    for _ in range(3):
+        memory.queue_plain(1, 10, 20)
+    memory.queue_plain(1, 11, 20)
+    assert memory._queued  # not counted yet
+    hist = memory.get(1, 10, 20)  # a read settles the queue first
+    assert (hist.seen, hist.plain, hist.count) == (3, 3, 3) and not memory._queued
+    memory.queue_plain(1, 11, 20)
+    assert sorted(memory.take_dirty()) == [(1, 10, 3, 3), (1, 11, 2, 2)]
+    for _ in range(_QUEUE_LIMIT):
+        memory.queue_plain(1, 12, 20)
+    assert not memory._queued and memory.peek(1, 12).seen == _QUEUE_LIMIT  # a full queue settles itself

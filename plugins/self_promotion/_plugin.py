@@ -154,7 +154,7 @@ class SelfPromotion:
         if last_config is not config:
             det = self.detector(config)
         if not msg.embed_urls and det.plain(msg.content):  # nothing link-like, no phrase: just count it
-            self.memory.add_plain(msg.guild_id, author.id, det.history)
+            self.memory.queue_plain(msg.guild_id, author.id, det.history)
             return None
         return self._score(msg, config, ctx, det, False)
 
@@ -183,7 +183,7 @@ class SelfPromotion:
             if edited:
                 self.memory.get(msg.guild_id, author.id, det.history)
             else:
-                self.memory.add_plain(msg.guild_id, author.id, det.history)
+                self.memory.queue_plain(msg.guild_id, author.id, det.history)
             return None
         return self._score(msg, config, ctx, det, edited)
 

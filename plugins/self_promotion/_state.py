@@ -66,15 +66,39 @@ class MemberHistory:
         return sum(1 for when in self.promo_posts or () if at - when < window)
 
 
+_QUEUE_LIMIT = 256
+
+
 class Memory:
     """Member histories keyed by (guild, member), bounded (least recently active dropped first)."""
 
     def __init__(self) -> None:
         self._members: OrderedDict[tuple[int, int], MemberHistory] = OrderedDict()
         self.dirty: set[tuple[int, int]] = set()  # counts changed since the last save
+        # plain messages not counted yet: nothing reads the counts until a message needs scoring
+        self._queued: list[tuple[int, int, int]] = []
+
+    def queue_plain(self, guild_id: int, user_id: int, history: int) -> None:
+        """`add_plain`, deferred: queued plain messages are counted in blocks (every read settles first)."""
+        queued = self._queued
+        queued.append((guild_id, user_id, history))
+        if len(queued) >= _QUEUE_LIMIT:
+            self.settle()
+
+    def settle(self) -> None:
+        """Count every queued plain message, in order."""
+        queued = self._queued
+        if not queued:
+            return
+        self._queued = []
+        add_plain = self.add_plain
+        for guild_id, user_id, history in queued:
+            add_plain(guild_id, user_id, history)
 
     def get(self, guild_id: int, user_id: int, history: int) -> MemberHistory:
         """The member's history, created empty on first sight."""
+        if self._queued:
+            self.settle()
         key = (guild_id, user_id)
         found = self._members.get(key)
         if found is None:
@@ -109,11 +133,13 @@ class Memory:
 
     def restore(self, guild_id: int, user_id: int, seen: int, plain: int, history: int) -> None:
         """Load saved counts (at startup) so a restart does not make regulars look new."""
+        self.settle()
         found = self.get(guild_id, user_id, history)
         found.seen, found.plain = max(found.seen, seen), max(found.plain, plain)
 
     def take_dirty(self) -> list[tuple[int, int, int, int]]:
         """(guild, member, seen, plain) rows changed since the last call."""
+        self.settle()
         rows = []
         for key in self.dirty:
             found = self._members.get(key)
@@ -124,9 +150,11 @@ class Memory:
 
     def peek(self, guild_id: int, user_id: int) -> MemberHistory | None:
         """The member's history if any, without creating it."""
+        self.settle()
         return self._members.get((guild_id, user_id))
 
     def clear(self) -> None:
         """Forget everything."""
+        self._queued.clear()
         self._members.clear()
         self.dirty.clear()
