@@ -141,9 +141,9 @@ class HookCaller:
             return await self.finish(hook, impl, result, event_id)
         return result
 
-    def record_timing(self, hook: str, impl: Impl, start: float) -> None:
-        """Append the seconds since `start` to `timings` (benchmarks time calls made elsewhere)."""
-        self.timings.setdefault(f"{hook}:{impl.plugin}", []).append(time.perf_counter() - start)
+    def record_timing(self, hook: str, impl: Impl, elapsed: float) -> None:
+        """Append a call's seconds to `timings` (benchmarks time calls made elsewhere)."""
+        self.timings.setdefault(f"{hook}:{impl.plugin}", []).append(elapsed)
 
     def _failed(self, hook: str, impl: Impl, exc: Exception, event_id: str) -> Failed:
         self.record_exception(hook, impl, exc, event_id)

@@ -65,17 +65,24 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Words too frequent in answers and chat to anchor a phrase on (speed only: see build_detector).
+_EVERYDAY = frozenset("need there sure know have does can could should what how is the any me please "
+                      "i'm am not some anyone anybody is".split())
+
+
 def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
                    min_chars: int = 8) -> Callable[[str], bool]:
     """Return `is_question(text)` for the given languages and extra RE2 patterns."""
     openers = frozenset(w for lang in languages for w in _OPENERS.get(lang, "").split())
     # Each phrase is indexed by its longest (rarest) word: most messages share none of them.
-    # (phrase text " w1 w2 ", its words) by the phrase's longest word
+    # (phrase text " w1 w2 ", its words) by an anchor: any of its words works, since all must be
+    # there; the longest one outside the everyday words below is looked up less often.
     by_anchor: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for lang in languages:
         for phrase in _PHRASES.get(lang, ()):
             words = phrase.split()
-            by_anchor.setdefault(max(words, key=len), []).append((" " + " ".join(words) + " ", frozenset(words)))
+            anchor = max(words, key=lambda w: (w not in _EVERYDAY, len(w)))
+            by_anchor.setdefault(anchor, []).append((" " + " ".join(words) + " ", frozenset(words)))
     anchors = frozenset(by_anchor)
     extras = [compile_admin_regex(p) for p in extra_patterns]
 
