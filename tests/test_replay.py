@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -286,3 +287,36 @@ def test_text_mentions_are_bounded_and_exact():
     started = time.perf_counter()
     conv._text_mentions("@" * 200_000 + " @ann")
     assert time.perf_counter() - started < 0.5
+
+
+async def test_a_replay_waits_for_a_backlogged_writer_without_changing_its_results(tmp_path, monkeypatch):
+    import bot.replay._run as run
+    from bench._replay import write_export
+    from bot.app import SHIPPED_CONFIG_DIR
+    from bot.storage import BatchedWriter
+
+    export = tmp_path / "export"
+    export.mkdir()
+    write_export(export, 3000)
+    flushes = []
+    real_flush = BatchedWriter.flush
+
+    async def counting_flush(self):
+        flushes.append(sys._getframe(1).f_code.co_name)  # who waits for this flush
+        return await real_flush(self)
+
+    results = []
+    for backlog in (10**9, 100):  # never waits / waits every 512 records
+        monkeypatch.setattr(run, "_WRITER_BACKLOG", backlog)
+        monkeypatch.setattr(BatchedWriter, "flush", counting_flush)
+        flushes.clear()
+        jsonl = tmp_path / f"out-{backlog}.jsonl"
+        code = await run.run_replay([str(export)], config_dir=str(SHIPPED_CONFIG_DIR), json_out=str(jsonl),
+                                    db=str(tmp_path / f"r-{backlog}.db"), entry_points=False,
+                                    stdout=io.StringIO(), stderr=io.StringIO(), progress=False)
+        assert code == 0
+        records = [json.loads(line) for line in jsonl.read_text().splitlines()]
+        results.append([r for r in records if r["type"] != "report"] + [records[-1]["figures"]])
+        waited = flushes.count("_drive")  # the replay's loop itself waited for the writer
+        assert waited == 0 if backlog == 10**9 else waited >= 3
+    assert results[0] == results[1]

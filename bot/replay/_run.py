@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import tempfile
 import time
@@ -21,6 +22,7 @@ from bot.replay._reader import ExportReader
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_WRITER_BACKLOG = 20_000  # rows the replay lets the batched writer fall behind before waiting for it
 
 
 class _Progress:
@@ -171,6 +173,7 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
     started = time.perf_counter()
     dispatch = engine.dispatch
     convert = converter.convert
+    writer = engine.writer
     for ts, mid, index, _seq, raw in merged(readers, problems):
         if next_tick is None:
             first = ts
@@ -192,6 +195,12 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
                 collector.handle(executor.actions, event, event.at)
                 executor.clear()
         count += 1
+        if not count & 511:
+            # Let the batched writer run, as the gateway's reads do live; and keep its backlog
+            # bounded (memory must not grow with the export) when it falls behind.
+            await asyncio.sleep(0)
+            if writer is not None and writer.pending > _WRITER_BACKLOG:
+                await writer.flush()
         if progress is not None and not count & 1023:
             progress.update(count)
     if progress is not None:
