@@ -199,3 +199,25 @@ async def test_a_reader_that_gives_up_does_not_cancel_the_write(tmp_path):
     assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["kept"]  # the shielded flush went on
     await writer.close()
     await db.close()
+
+
+async def test_urgent_flushes_leave_sources_to_the_timed_flush(tmp_path):
+    db = await open_db(tmp_path / "s.db")
+    writer = BatchedWriter(db, max_rows=1000, max_delay_ms=300)
+    drained = []
+    writer.add_source(lambda: drained.append(writer.add(INSERT, ("from a source",))))
+    writer.start()
+    writer.add(INSERT, ("urgent",), urgent=True)
+    for _ in range(50):
+        if await db.fetchval("SELECT COUNT(*) FROM rows") == 1:
+            break
+        await asyncio.sleep(0.005)
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["urgent"] and drained == []
+    for _ in range(100):  # the timed flush asks the source
+        if drained:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    assert drained and "from a source" in [r[0] for r in await db.fetchall("SELECT v FROM rows")]
+    await writer.close()
+    await db.close()

@@ -104,20 +104,32 @@ class BatchedWriter:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="batched-writer")
 
     async def _run(self) -> None:
-        delay = self.max_delay_ms / 1000
+        period = self.max_delay_ms / 1000
+        delay = period
+        last_full = time.monotonic()
         while not self._closed:
+            # Wait for the next full flush (every `max_delay_ms`, or the backoff after a failure);
+            # urgent rows wake the writer sooner for a flush of what is queued, without asking
+            # the sources (plugins settling their blocks) to hand over theirs.
+            wait = delay if self._failing else max(0.0, last_full + delay - time.monotonic())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             self._wake.clear()
-            if await self.flush():
-                delay = self.max_delay_ms / 1000
+            full = self._failing or len(self._pending) >= self.max_rows or time.monotonic() - last_full >= delay
+            if await self.flush(drain_sources=full):
+                delay = period
             else:
                 delay = min(max(delay * 2, 0.05), self.max_retry_delay_s)
+            if full:
+                last_full = time.monotonic()
 
-    async def flush(self) -> bool:
-        """Write everything pending now; on failure keep the rows and return False."""
+    async def flush(self, *, drain_sources: bool = True) -> bool:
+        """Write everything pending now; on failure keep the rows and return False.
+
+        `drain_sources=False` writes only what is queued, leaving plugins' buffered blocks alone.
+        """
         async with self._flush_lock:
-            if not self._closed:
+            if drain_sources and not self._closed:
                 self._drain_sources()
             if not self._pending:
                 return True
