@@ -314,3 +314,34 @@ async def test_tenure_without_a_join_date_counts_from_the_first_message_seen():
         await h.send("another answer", author=helper)
         later = await h.send("thank you so much!", author=asker, reply_to=h.last)
         assert [a.data["receiver_id"] for a in later if isinstance(a, Audit)] == [helper.id]
+
+
+async def test_ledger_add_is_one_idempotent_statement_that_revives_reversed_credits() -> None:
+    from datetime import UTC, datetime
+
+    from bot.storage import Database
+    from plugins.helpful_answers._ledger import MIGRATIONS, Ledger
+
+    db = await Database.open(":memory:")
+    await db.migrate("helpful_answers", MIGRATIONS)
+    ledger = Ledger(db)
+    t0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    args = (1, 10, 20, 500, 7, "thanks")
+    assert await ledger.add(*args, 1, t0)
+    assert not await ledger.add(*args, 1, t0 + timedelta(minutes=1))  # the same credit again
+    assert await ledger.points(1, 20) == 1
+    assert [c.id for c in await ledger.reverse(1, 500, t0 + timedelta(minutes=2))]
+    assert await ledger.points(1, 20) == 0
+    assert await ledger.add(*args, 3, t0 + timedelta(minutes=3), status="flagged", flag_key="k")  # revived
+    assert await db.fetchall("SELECT status, points, flag_key, reversed_at FROM helpful_credits") == [
+        ("flagged", 3, "k", None)]
+    assert await ledger.add(1, 10, 20, None, 7, "moderator", 5, t0) and await ledger.add(1, 10, 20, None, 7,
+                                                                                           "moderator", 5, t0)
+    await ledger.add(1, 20, 10, 501, 7, "thanks", 1, t0 + timedelta(minutes=4))  # the other way round
+    day = (t0 + timedelta(hours=1)).timestamp() - 86400
+    last_pair, received, pts = await ledger.receiver_facts(1, 10, 20, day, None)
+    assert last_pair == (t0 + timedelta(minutes=4)).timestamp()  # either direction, held credits too
+    assert received == await ledger.count_since(1, "receiver_id", 20, day) == 1  # moderator ones excluded
+    assert pts == await ledger.points(1, 20) == 10
+    assert (await ledger.receiver_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[2] == 0
+    await db.close()

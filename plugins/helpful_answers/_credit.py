@@ -58,6 +58,27 @@ def giver_problem(config: HelpfulAnswersConfig, giver: Giver, at: datetime) -> s
     return None
 
 
+def _who_problem(conv: Conversations, giver: int, receiver: int) -> str | None:
+    """Why this receiver can never be credited by this giver (None when they can)."""
+    if receiver == giver:
+        return "no self-credit"
+    if conv.is_bot(receiver):
+        return "bots cannot receive credit"
+    return None
+
+
+def _limit_problem(config: HelpfulAnswersConfig, now: float, last_pair: float | None, given_today: int,
+                   received_today: int) -> str | None:
+    """Pair cooldown and daily caps, checked in that order (None when the credit may go ahead)."""
+    if config.pair_cooldown_hours > 0 and last_pair is not None and now - last_pair < config.pair_cooldown_hours * 3600:
+        return "pair cooldown"
+    if given_today >= config.giver_daily_cap:
+        return "giver daily cap"
+    if received_today >= config.receiver_daily_cap:
+        return "receiver daily cap"
+    return None
+
+
 class Creditor:
     """Applies the anti-gaming rules and writes credits to the ledger."""
 
@@ -74,15 +95,19 @@ class Creditor:
             return out
         now = at.timestamp()
         given_today = await self.ledger.count_since(guild_id, "giver_id", giver.id, now - DAY)
+        ws = window_start(config, at)
         for receiver in receivers:
-            problem = await self._receiver_problem(guild_id, config, conv, giver.id, receiver, now, given_today)
+            problem = _who_problem(conv, giver.id, receiver)
+            if problem is None:
+                last_pair, received_today, points_before = await self.ledger.receiver_facts(
+                    guild_id, giver.id, receiver, now - DAY, ws)
+                problem = _limit_problem(config, now, last_pair, given_today, received_today)
             if problem is not None:
                 out.refused[receiver] = problem
                 continue
             flag_key, alert = await self._ring_check(guild_id, config, giver.id, receiver, now)
             status = "flagged" if flag_key else "active"
-            ws = window_start(config, at)
-            before = await self.ledger.points(guild_id, receiver, ws) if status == "active" else 0
+            before = points_before if status == "active" else 0
             added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, points, at,
                                           status=status, reason=reason, flag_key=flag_key)
             if not added:
@@ -98,22 +123,6 @@ class Creditor:
             out.actions.append(audit(guild_id, giver.id, receiver, message_id, kind, points))
             out.actions.extend(role_changes(config, guild_id, receiver, before, before + points))
         return out
-
-    async def _receiver_problem(self, guild_id: int, config: HelpfulAnswersConfig, conv: Conversations,
-                                giver: int, receiver: int, now: float, given_today: int) -> str | None:
-        if receiver == giver:
-            return "no self-credit"
-        if conv.is_bot(receiver):
-            return "bots cannot receive credit"
-        if config.pair_cooldown_hours > 0:
-            last = await self.ledger.last_pair_credit(guild_id, giver, receiver)
-            if last is not None and now - last < config.pair_cooldown_hours * 3600:
-                return "pair cooldown"
-        if given_today >= config.giver_daily_cap:
-            return "giver daily cap"
-        if await self.ledger.count_since(guild_id, "receiver_id", receiver, now - DAY) >= config.receiver_daily_cap:
-            return "receiver daily cap"
-        return None
 
     async def _ring_check(self, guild_id: int, config: HelpfulAnswersConfig, giver: int, receiver: int,
                           now: float) -> tuple[str | None, str | None]:

@@ -68,6 +68,17 @@ class Credit:
 
 
 _COLS = "id, giver_id, receiver_id, message_id, channel_id, kind, points, status, ts, reason"
+_INSERT_CREDIT = (
+    "INSERT INTO helpful_credits (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, "
+    "status, ts, created_at, reason, flag_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# A credit for a message exists at most once; a reversed one is revived in place (its status,
+# time, points and flag), a live one is left alone and nothing is returned.
+_UPSERT_CREDIT = _INSERT_CREDIT + (
+    " ON CONFLICT (guild_id, message_id, giver_id, receiver_id, kind) DO UPDATE SET status = excluded.status, "
+    "ts = excluded.ts, created_at = excluded.created_at, points = excluded.points, flag_key = excluded.flag_key, "
+    "reversed_at = NULL WHERE helpful_credits.status = 'reversed' RETURNING id"
+)
 
 
 class Ledger:
@@ -79,25 +90,29 @@ class Ledger:
     async def add(self, guild_id: int, giver_id: int, receiver_id: int, message_id: int | None,
                   channel_id: int | None, kind: str, points: int, at: datetime, *, status: str = "active",
                   reason: str | None = None, flag_key: str | None = None) -> bool:
-        """Insert a credit; False when the same credit exists (a reversed one is revived)."""
-        if message_id is not None:
-            existing = await self.db.fetchone(
-                "SELECT id, status FROM helpful_credits WHERE guild_id = ? AND message_id = ? AND giver_id = ? "
-                "AND receiver_id = ? AND kind = ?", (guild_id, message_id, giver_id, receiver_id, kind))
-            if existing is not None:
-                if existing[1] != "reversed":
-                    return False
-                await self.db.execute(
-                    "UPDATE helpful_credits SET status = ?, ts = ?, created_at = ?, points = ?, flag_key = ?, "
-                    "reversed_at = NULL WHERE id = ?",
-                    (status, at.timestamp(), at.isoformat(), points, flag_key, existing[0]))
-                return True
-        await self.db.execute(
-            "INSERT INTO helpful_credits (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, "
-            "status, ts, created_at, reason, flag_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-            (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, status, at.timestamp(),
-             at.isoformat(), reason, flag_key))
-        return True
+        """Insert a credit; False when the same credit exists (a reversed one is revived). One statement."""
+        params = (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, status, at.timestamp(),
+                  at.isoformat(), reason, flag_key)
+        if message_id is None:  # never a duplicate (NULLs are distinct in the unique index)
+            await self.db.execute(_INSERT_CREDIT, params)
+            return True
+        return await self.db.fetchone(_UPSERT_CREDIT, params) is not None
+
+    async def receiver_facts(self, guild_id: int, giver_id: int, receiver_id: int, day_since: float,
+                             points_since: float | None) -> tuple[float | None, int, int]:
+        """What crediting `receiver_id` depends on, in one query: when the pair last credited each other
+        (either way, held credits too), credits the receiver got since `day_since`, and their active
+        points since `points_since` (None: all time). The counts follow `count_since` and `points`."""
+        row = await self.db.fetchone(
+            "SELECT (SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
+            "AND kind != 'moderator' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))), "
+            "(SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? AND ts > ? "
+            "AND status != 'reversed' AND kind != 'moderator'), "
+            "(SELECT COALESCE(SUM(points), 0) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? "
+            "AND status = 'active' AND ts > ?)",
+            (guild_id, giver_id, receiver_id, receiver_id, giver_id, guild_id, receiver_id, day_since,
+             guild_id, receiver_id, points_since if points_since is not None else float("-inf")))
+        return row[0], int(row[1]), int(row[2])
 
     async def reverse(self, guild_id: int, message_id: int, at: datetime, *, giver_id: int | None = None,
                       kind: str | None = None) -> list[Credit]:
@@ -130,13 +145,6 @@ class Ledger:
             sql += " AND ts <= ?"
             params.append(until)
         return int(await self.db.fetchval(sql, params, 0))
-
-    async def last_pair_credit(self, guild_id: int, a: int, b: int) -> float | None:
-        """When `a` and `b` last credited each other (either way), counting held credits."""
-        return await self.db.fetchval(
-            "SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
-            "AND kind != 'moderator' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))",
-            (guild_id, a, b, b, a))
 
     async def count_since(self, guild_id: int, column: str, user_id: int, since: float) -> int:
         """Credits given (`giver_id`) or received (`receiver_id`) since `since`, moderator ones excluded."""
