@@ -323,9 +323,15 @@ async def test_ledger_add_is_one_idempotent_statement_that_revives_reversed_cred
     from plugins.helpful_answers._ledger import MIGRATIONS, Ledger
 
     db = await Database.open(":memory:")
+    try:
+        await _ledger_scenario(db, Ledger, MIGRATIONS, datetime(2026, 1, 5, 12, tzinfo=UTC))
+    finally:
+        await db.close()
+
+
+async def _ledger_scenario(db, Ledger, MIGRATIONS, t0) -> None:
     await db.migrate("helpful_answers", MIGRATIONS)
     ledger = Ledger(db)
-    t0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
     args = (1, 10, 20, 500, 7, "thanks")
     assert await ledger.add(*args, 1, t0)
     assert not await ledger.add(*args, 1, t0 + timedelta(minutes=1))  # the same credit again
@@ -339,9 +345,9 @@ async def test_ledger_add_is_one_idempotent_statement_that_revives_reversed_cred
                                                                                            "moderator", 5, t0)
     await ledger.add(1, 20, 10, 501, 7, "thanks", 1, t0 + timedelta(minutes=4))  # the other way round
     day = (t0 + timedelta(hours=1)).timestamp() - 86400
-    last_pair, received, pts = await ledger.receiver_facts(1, 10, 20, day, None)
+    given, last_pair, received, pts = await ledger.receiver_facts(1, 10, 20, day, None)
+    assert given == await ledger.count_since(1, "giver_id", 10, day) == 1  # held ones count, moderator ones do not
     assert last_pair == (t0 + timedelta(minutes=4)).timestamp()  # either direction, held credits too
     assert received == await ledger.count_since(1, "receiver_id", 20, day) == 1  # moderator ones excluded
     assert pts == await ledger.points(1, 20) == 10
-    assert (await ledger.receiver_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[2] == 0
-    await db.close()
+    assert (await ledger.receiver_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[3] == 0

@@ -94,13 +94,15 @@ class Creditor:
         if out.giver_refused is not None or points <= 0:
             return out
         now = at.timestamp()
-        given_today = await self.ledger.count_since(guild_id, "giver_id", giver.id, now - DAY)
+        given_today: int | None = None  # read with the first receiver's facts, then counted here
         ws = window_start(config, at)
         for receiver in receivers:
             problem = _who_problem(conv, giver.id, receiver)
             if problem is None:
-                last_pair, received_today, points_before = await self.ledger.receiver_facts(
+                given, last_pair, received_today, points_before = await self.ledger.receiver_facts(
                     guild_id, giver.id, receiver, now - DAY, ws)
+                if given_today is None:
+                    given_today = given
                 problem = _limit_problem(config, now, last_pair, given_today, received_today)
             if problem is not None:
                 out.refused[receiver] = problem

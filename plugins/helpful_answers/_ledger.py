@@ -99,20 +99,24 @@ class Ledger:
         return await self.db.fetchone(_UPSERT_CREDIT, params) is not None
 
     async def receiver_facts(self, guild_id: int, giver_id: int, receiver_id: int, day_since: float,
-                             points_since: float | None) -> tuple[float | None, int, int]:
-        """What crediting `receiver_id` depends on, in one query: when the pair last credited each other
-        (either way, held credits too), credits the receiver got since `day_since`, and their active
-        points since `points_since` (None: all time). The counts follow `count_since` and `points`."""
+                             points_since: float | None) -> tuple[int, float | None, int, int]:
+        """What crediting `receiver_id` depends on, in one query: credits the giver gave since
+        `day_since`, when the pair last credited each other (either way, held credits too),
+        credits the receiver got since `day_since`, and the receiver's active points since
+        `points_since` (None: all time). The counts follow `count_since` and `points`."""
         row = await self.db.fetchone(
-            "SELECT (SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
+            "SELECT (SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND giver_id = ? AND ts > ? "
+            "AND status != 'reversed' AND kind != 'moderator'), "
+            "(SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
             "AND kind != 'moderator' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))), "
             "(SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? AND ts > ? "
             "AND status != 'reversed' AND kind != 'moderator'), "
             "(SELECT COALESCE(SUM(points), 0) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? "
             "AND status = 'active' AND ts > ?)",
-            (guild_id, giver_id, receiver_id, receiver_id, giver_id, guild_id, receiver_id, day_since,
-             guild_id, receiver_id, points_since if points_since is not None else float("-inf")))
-        return row[0], int(row[1]), int(row[2])
+            (guild_id, giver_id, day_since, guild_id, giver_id, receiver_id, receiver_id, giver_id,
+             guild_id, receiver_id, day_since, guild_id, receiver_id,
+             points_since if points_since is not None else float("-inf")))
+        return int(row[0]), row[1], int(row[2]), int(row[3])
 
     async def reverse(self, guild_id: int, message_id: int, at: datetime, *, giver_id: int | None = None,
                       kind: str | None = None) -> list[Credit]:
