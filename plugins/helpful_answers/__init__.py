@@ -166,15 +166,14 @@ class HelpfulAnswers:
         config = config or _DEFAULT
         pending = self._pending
         pending.append((message, config))
+        if len(pending) >= self.pending_limit:
+            self.settle()
         content = message.content
         if message.author.is_bot or not content or self.creditor is None:
-            detector = None
-        else:
-            last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
-            detector = last[1] if last[0] is config else self.detector(config)
-        if detector is None or not detector.quick(content):
-            if len(pending) >= self.pending_limit:
-                self.settle()
+            return None
+        last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
+        detector = last[1] if last[0] is config else self.detector(config)
+        if not detector.quick(content):
             return None
         result = detector.classify(content)
         if not result.is_gratitude or result.category not in config.credit_categories:

@@ -1,0 +1,107 @@
+"""Settling queued messages: the log pass and the question pass (see Engagement.settle)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.events import Message
+from plugins.engagement._config import EngagementConfig
+from plugins.engagement._log import LogBuffer
+from plugins.engagement._nudge import OpenQuestion, OpenQuestions
+from plugins.engagement._questions import build_detector
+
+
+class Settings:
+    """What settling a message needs from one resolved config, looked up once per config."""
+
+    __slots__ = ("is_question", "follow_up_s", "log_messages", "window_s", "keep_content", "content_max_chars",
+                 "monitor_questions", "nudge_s", "max_open_questions")
+
+    def __init__(self, config: EngagementConfig) -> None:
+        self.is_question = build_detector(config.question_languages, config.question_patterns,
+                                          config.min_question_chars)
+        self.follow_up_s = config.follow_up_answer_minutes * 60
+        self.log_messages = config.log_messages
+        self.window_s = config.conversation_window_minutes * 60
+        self.keep_content = config.keep_content
+        self.content_max_chars = config.content_max_chars
+        self.monitor_questions = config.monitor_questions
+        self.nudge_s = config.nudge_after_minutes * 60
+        self.max_open_questions = config.max_open_questions
+
+
+def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | None,
+              settings_of: Callable[[EngagementConfig], Settings]) -> list[tuple]:
+    """Pass 1: a metadata row per message; returns (message, settings, ts, is question) for pass 2.
+
+    Only messages pass 2 has to look at are returned: questions, and messages that can
+    answer one (replies, mentions, thread posts, or any message when follow-ups count).
+    `is question` is None where it was not needed (logging off for that channel).
+    """
+    facts: list[tuple] = []
+    add_fact = facts.append
+    add_row = log.messages.append if log is not None else None
+    add_reply = log.got_reply.append if log is not None else None
+    last_config = c = None
+    for m, config in block:
+        if config is not last_config:
+            last_config, c = config, settings_of(config)
+            is_question, logging_on, follow_up, window_s = c.is_question, c.log_messages, c.follow_up_s, c.window_s
+            keep, max_chars = c.keep_content, c.content_max_chars
+        ts = m.created_at.timestamp()
+        rid = m.reply_to_message_id
+        parent = m.parent_channel_id
+        # only thread posts can be in a question's thread (a thread started from a message has its id)
+        may_answer = rid is not None or parent is not None or follow_up or m.mention_ids or m.is_thread
+        if not logging_on:
+            if may_answer:
+                add_fact((m, c, ts, None))
+            continue
+        content = m.content
+        is_q = is_question(content)
+        if is_q or may_answer:
+            add_fact((m, c, ts, is_q))
+        if add_row is None:
+            continue
+        uid = m.author.id
+        gid = m.guild_id
+        if rid is not None and m.reply_to_author_id != uid:
+            add_reply((gid, rid, uid, ts - window_s))
+        n = len(content)
+        add_row((
+            gid, m.message_id, m.channel_id if parent is None else parent,
+            None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
+            len(m.mention_ids), "://" in content or "www." in content, is_q,
+            0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
+            content[:max_chars] if keep else None))
+    return facts
+
+
+def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions]) -> None:
+    """Pass 2: answers to open questions, then the block's new questions, in message order."""
+    for m, c, ts, is_q in facts:
+        gid = m.guild_id
+        uid = m.author.id
+        oq = questions.get(gid)
+        if oq is not None and oq.open:
+            follow_up = c.follow_up_s
+            if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
+                is_q = c.is_question(m.content)
+            if m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread:
+                hits = oq.answered_by(m, follow_up, bool(is_q))
+                if hits:
+                    for qid in hits:
+                        oq.remove(qid)
+                        if log is not None:
+                            log.answers.append((ts, uid, gid, qid))
+        if not is_q or not c.log_messages:
+            continue
+        parent = m.parent_channel_id
+        root = m.channel_id if parent is None else parent
+        due = ts + c.nudge_s if c.monitor_questions else None
+        own = parent is not None and m.thread_owner_id == uid
+        if oq is None:
+            oq = questions[gid] = OpenQuestions()
+        oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
+        if log is not None:
+            log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
