@@ -139,24 +139,9 @@ class SelfPromotion:
         """Score a new message; enforce the ladder when it reaches the threshold.
 
         Not `async` on purpose: an ordinary message is settled here without creating a coroutine;
-        otherwise the scoring coroutine is returned and the hook caller awaits it. This is `_check`
-        with `edited=False` written out, the hottest path of the plugin.
+        otherwise the scoring coroutine is returned and the hook caller awaits it.
         """
-        msg = event.message
-        author = msg.author
-        if author.is_bot:
-            return None
-        if config is None:
-            config = self._default
-        if config.exempt_roles and not author.role_ids.isdisjoint(config.exempt_roles):
-            return None
-        last_config, det = self._last
-        if last_config is not config:
-            det = self.detector(config)
-        if not msg.embed_urls and det.plain(msg.content):  # nothing link-like, no phrase: just count it
-            self.memory.queue_plain(msg.guild_id, author.id, det.history)
-            return None
-        return self._score(msg, config, ctx, det, False)
+        return self._check(event.message, config, ctx, False)
 
     @hookimpl
     async def pitchfree_message_edit(self, event: MessageEdited, config: Any, ctx: PluginContext):
