@@ -282,10 +282,10 @@ class Engine:
                     outcomes = [r.as_outcome() for r in results
                                 if r.action.plugin == action.plugin and r.action.guild_id == action.guild_id
                                 and not isinstance(r.action, RecordCase | Audit)]
-                    await self._record_case(action, at or datetime.now(UTC), outcomes)
+                    self._record_case(action, at or datetime.now(UTC), outcomes)
         return results
 
-    async def _record_case(self, action: RecordCase, at: datetime, outcomes: list[dict]) -> None:
+    def _record_case(self, action: RecordCase, at: datetime, outcomes: list[dict]) -> None:
         # Through the batched writer as an urgent row: committed within a round trip, without
         # holding up the next event (a failing database is retried, alerted and spilled as usual).
         self.cases.record_soon(

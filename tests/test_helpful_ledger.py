@@ -346,8 +346,8 @@ async def _ledger_scenario(db, Ledger, MIGRATIONS, t0) -> None:
     await ledger.add(1, 20, 10, 501, 7, "thanks", 1, t0 + timedelta(minutes=4))  # the other way round
     day = (t0 + timedelta(hours=1)).timestamp() - 86400
     given, last_pair, received, pts = await ledger.receiver_facts(1, 10, 20, day, None)
-    assert given == await ledger.count_since(1, "giver_id", 10, day) == 1  # held ones count, moderator ones do not
+    assert given == 1  # held ones count, moderator ones do not
     assert last_pair == (t0 + timedelta(minutes=4)).timestamp()  # either direction, held credits too
-    assert received == await ledger.count_since(1, "receiver_id", 20, day) == 1  # moderator ones excluded
+    assert received == 1  # moderator ones excluded
     assert pts == await ledger.points(1, 20) == 10
     assert (await ledger.receiver_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[3] == 0

@@ -86,40 +86,18 @@ class CaseStore:
             await self._writer.settled()
 
     def record_soon(self, **fields: Any) -> None:
-        """`record` through the batched writer, committed within a round trip; the caller does not wait."""
+        """Queue a case (`insert_statement`) as an urgent batched row; the caller does not wait."""
         if self._writer is None:
             raise RuntimeError("record_soon needs a batched writer")
         sql, params = self.insert_statement(**fields)
         self._writer.add(sql, params, urgent=True)
-
-    async def record(
-        self,
-        *,
-        guild_id: int,
-        case_key: str,
-        plugin: str,
-        user_id: int,
-        decision: str,
-        reason: str,
-        at: datetime,
-        channel_id: int | None = None,
-        message_id: int | None = None,
-        score: float | None = None,
-        signals: tuple[tuple[str, float], ...] = (),
-        outcomes: list[dict] | None = None,
-    ) -> None:
-        """Insert a case; a case with the same key (a replayed event) is kept as it was."""
-        await self._db.execute(*self.insert_statement(
-            guild_id=guild_id, case_key=case_key, plugin=plugin, user_id=user_id, decision=decision,
-            reason=reason, at=at, channel_id=channel_id, message_id=message_id, score=score,
-            signals=signals, outcomes=outcomes))
 
     @staticmethod
     def insert_statement(*, guild_id: int, case_key: str, plugin: str, user_id: int, decision: str, reason: str,
                          at: datetime, channel_id: int | None = None, message_id: int | None = None,
                          score: float | None = None, signals: tuple[tuple[str, float], ...] = (),
                          outcomes: list[dict] | None = None) -> tuple[str, tuple]:
-        """The idempotent INSERT of `record` as (sql, params), e.g. to retry it with the batched writer."""
+        """The idempotent INSERT of a case as (sql, params): a case with the same key (a replayed event) is kept."""
         return (
             "INSERT INTO cases (guild_id, case_key, plugin, user_id, channel_id, message_id, "
             "decision, reason, score, signals, outcomes, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "

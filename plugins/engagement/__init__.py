@@ -45,7 +45,7 @@ class Engagement:
         # New messages wait here and are logged and tracked in order, in blocks (see `settle`).
         self._pending: list[tuple[Message, EngagementConfig]] = []
         self.pending_limit = 256
-        self._detectors: dict[int, tuple[Any, Any]] = {}
+        self._settings_cache: dict[int, tuple[EngagementConfig, Settings]] = {}
         self._last_maintenance: dict[int, float] = {}
         # per guild: (newest final day, raw and question retention days) of the last rollup and prune
         self._rolled: dict[int, tuple[int, int, int]] = {}
@@ -111,14 +111,14 @@ class Engagement:
     @hookimpl
     def pitchfree_config_reloaded(self, guild_id: int, ctx: PluginContext) -> None:
         """Drop settings (and question detectors) built from the old config."""
-        self._detectors.clear()
+        self._settings_cache.clear()
 
     # -- logging (hot path: synchronous, no awaits, writes go through the batched writer) --
 
     def _settings(self, config: EngagementConfig) -> Settings:
-        cached = self._detectors.get(id(config))
+        cached = self._settings_cache.get(id(config))
         if cached is None or cached[0] is not config:
-            cached = self._detectors[id(config)] = (config, Settings(config))
+            cached = self._settings_cache[id(config)] = (config, Settings(config))
         return cached[1]
 
     @hookimpl

@@ -103,7 +103,8 @@ class Ledger:
         """What crediting `receiver_id` depends on, in one query: credits the giver gave since
         `day_since`, when the pair last credited each other (either way, held credits too),
         credits the receiver got since `day_since`, and the receiver's active points since
-        `points_since` (None: all time). The counts follow `count_since` and `points`."""
+        `points_since` (None: all time). Moderator credits and reversed ones are not counted; held
+        (flagged) ones are. The points follow `points`."""
         row = await self.db.fetchone(
             "SELECT (SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND giver_id = ? AND ts > ? "
             "AND status != 'reversed' AND kind != 'moderator'), "
@@ -149,14 +150,6 @@ class Ledger:
             sql += " AND ts <= ?"
             params.append(until)
         return int(await self.db.fetchval(sql, params, 0))
-
-    async def count_since(self, guild_id: int, column: str, user_id: int, since: float) -> int:
-        """Credits given (`giver_id`) or received (`receiver_id`) since `since`, moderator ones excluded."""
-        if column not in ("giver_id", "receiver_id"):
-            raise ValueError(column)
-        return int(await self.db.fetchval(
-            f"SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND {column} = ? AND ts > ? "
-            "AND status != 'reversed' AND kind != 'moderator'", (guild_id, user_id, since), 0))
 
     async def edges_touching(self, guild_id: int, members: tuple[int, ...], since: float) -> list[tuple[int, int]]:
         """(giver, receiver) of live non-moderator credits since `since` given or received by `members`."""
