@@ -210,7 +210,7 @@ async def test_storage_failure_alerts_moderators_and_moderation_continues():
     from bot.actions import ModAlert
 
     class Broken:
-        def transaction(self):
+        async def write_runs(self, runs):
             raise sqlite3.OperationalError("disk I/O error")
 
     async with await Harness.create(plugins={"deleter": Deleter()},

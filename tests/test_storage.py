@@ -89,11 +89,11 @@ class FlakyDb:
     def __init__(self, db):
         self.db, self.failing, self.attempts = db, True, 0
 
-    def transaction(self):
+    async def write_runs(self, runs):
         self.attempts += 1
         if self.failing:
             raise sqlite3.OperationalError("database or disk is full")
-        return self.db.transaction()
+        return await self.db.write_runs(runs)
 
 
 async def test_failed_flush_is_retried_not_dropped(tmp_path):
@@ -220,4 +220,73 @@ async def test_urgent_flushes_leave_sources_to_the_timed_flush(tmp_path):
     await asyncio.sleep(0.05)
     assert drained and "from a source" in [r[0] for r in await db.fetchall("SELECT v FROM rows")]
     await writer.close()
+    await db.close()
+
+
+async def test_a_flush_is_one_job_on_the_connection_thread(tmp_path):
+    db = await open_db(tmp_path / "j.db")
+    jobs = []
+    real_job = db._conn._execute
+
+    async def counting(fn, *args, **kwargs):
+        jobs.append(getattr(fn, "__name__", fn))
+        return await real_job(fn, *args, **kwargs)
+
+    db._conn._execute = counting
+    writer = BatchedWriter(db, max_rows=100_000)
+    for i in range(3000):
+        writer.add(INSERT, (f"v{i}",))
+    assert await writer.flush()
+    assert jobs == ["_write_runs"]
+    db._conn._execute = real_job
+    assert await db.fetchval("SELECT COUNT(*) FROM rows") == 3000
+    await db.close()
+
+
+async def test_write_runs_without_aiosqlite_internals_still_writes_atomically(tmp_path):
+    db = await open_db(tmp_path / "k.db")
+    real = db._conn
+
+    class PublicOnly:
+        """The aiosqlite connection seen through its public API only."""
+
+        def __getattr__(self, name):
+            if name in ("_execute", "_conn"):
+                raise AttributeError(name)
+            return getattr(real, name)
+
+    db._conn = PublicOnly()
+    await db.write_runs([(INSERT, [("a",), ("b",)])])
+    with pytest.raises(sqlite3.OperationalError):
+        await db.write_runs([(INSERT, [("c",)]), ("INSERT INTO missing (v) VALUES (?)", [("d",)])])
+    db._conn = real
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows ORDER BY id")] == ["a", "b"]
+    await db.close()
+
+
+async def test_urgent_rows_wait_for_the_batch_when_wakes_are_off(tmp_path):
+    db = await open_db(tmp_path / "u.db")
+    writer = BatchedWriter(db, max_rows=1000, max_delay_ms=60_000)
+    writer.wake_for_urgent = False
+    writer.start()
+    writer.add(INSERT, ("urgent",), urgent=True)
+    await asyncio.sleep(0.05)
+    assert writer.pending == 1 and writer.rows_written == 0
+    writer.wake_for_urgent = True
+    writer.add(INSERT, ("urgent too",), urgent=True)
+    for _ in range(100):
+        if writer.rows_written == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert writer.rows_written == 2
+    await writer.close()
+    await db.close()
+
+
+async def test_write_runs_rolls_back_everything_when_a_statement_fails(tmp_path):
+    db = await open_db(tmp_path / "r.db")
+    with pytest.raises(sqlite3.OperationalError):
+        await db.write_runs([(INSERT, [("c",)]), ("INSERT INTO missing (v) VALUES (?)", [("d",)])])
+    await db.write_runs([(INSERT, [("e",)])])  # the connection is usable afterwards
+    assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["e"]
     await db.close()

@@ -22,7 +22,7 @@ from bot.replay._reader import ExportReader
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_WRITER_BACKLOG = 20_000  # rows the replay lets the batched writer fall behind before waiting for it
+_WRITER_BACKLOG = 50_000  # rows the replay lets the batched writer fall behind before waiting for it
 
 
 class _Progress:
@@ -174,6 +174,8 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
     dispatch = engine.dispatch
     convert = converter.convert
     writer = engine.writer
+    if writer is not None:
+        writer.wake_for_urgent = False  # a dry run: moderation records go with the next batch
     for ts, mid, index, _seq, raw in merged(readers, problems):
         if next_tick is None:
             first = ts
@@ -195,7 +197,7 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
                 collector.handle(executor.actions, event, event.at)
                 executor.clear()
         count += 1
-        if not count & 511:
+        if not count & 31:
             # Let the batched writer run, as the gateway's reads do live; and keep its backlog
             # bounded (memory must not grow with the export) when it falls behind.
             await asyncio.sleep(0)

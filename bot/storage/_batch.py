@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage._database import Database
+from bot.storage._multirow import runs, statements
 
 log = logging.getLogger("pitchfree.storage.batch")
 
@@ -54,6 +55,9 @@ class BatchedWriter:
         self._failing = False  # the last flush failed: wait for the backoff, even for urgent rows
         self.rows_written = 0
         self.last_error: str | None = None
+        # Live, urgent rows (moderation records) are committed within a round trip. A replay
+        # turns this off: nothing there is live, and one flush per decision would pace it.
+        self.wake_for_urgent = True
 
     @property
     def pending(self) -> int:
@@ -69,7 +73,7 @@ class BatchedWriter:
         if self._closed:
             raise RuntimeError("BatchedWriter is closed")
         self._pending.append((sql, params))
-        if (urgent and not self._failing) or len(self._pending) >= self.max_rows:
+        if (urgent and self.wake_for_urgent and not self._failing) or len(self._pending) >= self.max_rows:
             self._wake.set()
 
     async def settled(self) -> None:
@@ -136,9 +140,7 @@ class BatchedWriter:
             batch, self._pending = self._pending, []
             self._in_flight = len(batch)
             try:
-                async with self._db.transaction() as conn:
-                    for sql, rows in _group_consecutive(batch):
-                        await conn.executemany(sql, rows)
+                await self._db.write_runs(_statements(batch))
             except asyncio.CancelledError:
                 # keep the batch rather than lose it (a commit cut short may have landed: the
                 # inserts are idempotent, only an event row could be written twice)
@@ -208,22 +210,12 @@ async def restore_spill(db: Database, path: str | Path) -> int:
             rows.append((record["sql"], tuple(record["params"])))
         except (ValueError, KeyError, TypeError):
             log.warning("skipping unreadable line in %s", path)
-    async with db.transaction() as conn:
-        for sql, params in _group_consecutive(rows):
-            await conn.executemany(sql, params)
+    await db.write_runs(_statements(rows))
     path.unlink()
     log.info("restored %d spilled rows from %s", len(rows), path)
     return len(rows)
 
 
-def _group_consecutive(rows: list[tuple[str, Sequence[Any]]]):
-    """Group consecutive rows sharing a statement, keeping the overall order."""
-    current_sql, params = None, []
-    for sql, row in rows:
-        if sql != current_sql and params:
-            yield current_sql, params
-            params = []
-        current_sql = sql
-        params.append(row)
-    if params:
-        yield current_sql, params
+def _statements(batch: list[tuple[str, Sequence[Any]]]) -> list[tuple[str, list[Sequence[Any]]]]:
+    """The batch as few statements as keep its meaning (see `_multirow`)."""
+    return [pair for sql, rows in runs(batch) for pair in statements(sql, rows)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.config import compile_admin_regex
+from bot.config import compile_admin_regex, search_test
 
 _MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish), Arabic
 _URL = re.compile(r"\S*://\S*")
@@ -84,7 +84,7 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
             anchor = max(words, key=lambda w: (w not in _EVERYDAY, len(w)))
             by_anchor.setdefault(anchor, []).append((" " + " ".join(words) + " ", frozenset(words)))
     anchors = frozenset(by_anchor)
-    extras = [compile_admin_regex(p) for p in extra_patterns]
+    extras = [search_test(compile_admin_regex(p)) for p in extra_patterns]
 
     def is_question(text: str) -> bool:
         if len(text) < min_chars:
@@ -104,7 +104,7 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
             return True
         if extras:
             head = text[:_HEAD * 2]
-            return any(p.search(head) for p in extras)
+            return any(found_in(head) for found_in in extras)
         return False
 
     return is_question

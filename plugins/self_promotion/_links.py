@@ -36,23 +36,45 @@ class Link:
     masked_text: str | None = None
 
 
+# The common shape of a link, split without urlsplit: lower-case ASCII host, optional port.
+_SIMPLE_URL = re.compile(r"[a-z][a-z0-9+.-]*://([a-z0-9.-]+)(?::[0-9]*)?(?=[/?#]|$)")
+
+
+def _split(url: str) -> tuple[str, str, str, str] | None:
+    """(hostname, path, query, fragment) as `urlsplit` gives them; None when it raises."""
+    m = _SIMPLE_URL.match(url) if url.isascii() else None
+    if m is None:
+        try:
+            parts = urlsplit(url)
+            return parts.hostname or "", parts.path, parts.query, parts.fragment
+        except ValueError:
+            return None
+    rest = url[m.end():]
+    fragment = query = ""
+    if "#" in rest:
+        rest, fragment = rest.split("#", 1)
+    if "?" in rest:
+        rest, query = rest.split("?", 1)
+    return m.group(1), rest, query, fragment
+
+
 def _parse(raw: str, masked_text: str | None = None) -> Link | None:
     url = raw.rstrip(".,;:!?*_~'\"")
     if "://" not in url:
         url = "http://" + url
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").strip(".")
-    except ValueError:
+    parts = _split(url)
+    if parts is None:
         return None
+    hostname, path, query_text, fragment = parts
+    host = hostname.strip(".")
     if not host or "." not in host:
         return None
     if host.startswith("www."):
         host = host[4:]
-    query = tuple(parse_qsl(parts.query, keep_blank_values=True)[:30])
-    if parts.fragment and "=" in parts.fragment:
-        query += tuple(parse_qsl(parts.fragment, keep_blank_values=True)[:10])
-    return Link(url, host, parts.path or "/", tuple((k.lower(), v) for k, v in query), masked_text)
+    query = tuple(parse_qsl(query_text, keep_blank_values=True)[:30]) if query_text else ()
+    if fragment and "=" in fragment:
+        query += tuple(parse_qsl(fragment, keep_blank_values=True)[:10])
+    return Link(url, host, path or "/", tuple((k.lower(), v) for k, v in query), masked_text)
 
 
 def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
@@ -79,8 +101,14 @@ def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
 
 def find_invites(text: str) -> list[str]:
     """Invite codes (discord.gg, discord.com/invite, `.gg/`, spelled-out forms) in a normalised text."""
-    codes = [m.group(1) for m in _INVITE.finditer(text)]
-    if not codes and "g" in text and ("d" in text or "1" in text):
+    if text.isascii():
+        low = text.lower()
+        # every form of _INVITE holds "discord" or ".gg" (non-ASCII text may match them through
+        # IGNORECASE's Unicode folds, so it always runs the pattern)
+        codes = [m.group(1) for m in _INVITE.finditer(text)] if ".gg" in low or "discord" in low else []
+    else:
+        codes = [m.group(1) for m in _INVITE.finditer(text)]
+    if not codes and "/" in text and "g" in text and ("d" in text or "1" in text):
         codes = [m.group(1) for m in _SPACED_INVITE.finditer(text[:2000])]
     return list(dict.fromkeys(codes))[:10]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.config import compile_admin_regex
+from bot.config import compile_admin_regex, search_test
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import (
     _URL,
@@ -91,13 +91,15 @@ class Detector:
         groups = {name: g.phrases for name, g in config.phrases.items() if g.weight > 0 and g.phrases}
         self.group_weights = {name: g.weight for name, g in config.phrases.items()}
         self.phrases = PhraseMatcher(groups)
-        self.regexes = [(r.name, r.weight, compile_admin_regex(r.pattern)) for r in config.regexes if r.weight > 0]
+        self.regexes = [(r.name, r.weight, search_test(compile_admin_regex(r.pattern)))
+                        for r in config.regexes if r.weight > 0]
         alternatives = [_LINK_HINT]
         for phrases in groups.values():
             alternatives.extend(_phrase_regex(p) for p in phrases)
         alternatives.extend(f"(?i:{r.pattern})" for r in config.regexes if r.weight > 0)
         self.prefilter = re2.compile("|".join(alternatives), _re2_options()) if re2 else None
         self._fallback = None if re2 else re.compile("|".join(alternatives))
+        self._prefilter_hit = search_test(self.prefilter) if re2 else None
         # Proves most short texts plain without the RE2 call; admin regexes still need RE2, and the
         # proof is written against RE2's semantics, so neither case takes this shortcut.
         self._plain = PlainCheck(groups.values()).plain if re2 and not self.regexes else None
@@ -110,8 +112,8 @@ class Detector:
         return self._prefilter_rejects(folded)
 
     def _prefilter_rejects(self, folded: str) -> bool:
-        if self.prefilter is not None:
-            return self.prefilter.search(folded) is None
+        if self._prefilter_hit is not None:
+            return not self._prefilter_hit(folded)
         return self._fallback.search(folded) is None
 
     def plain(self, text: str) -> bool:
@@ -179,8 +181,8 @@ class Detector:
             phrases.append(phrase)
         for group, found in by_group.items():
             signals.append(Signal(f"cta:{group}", self.group_weights.get(group, 0.0), ", ".join(found)[:200]))
-        for name, weight, pattern in self.regexes:
-            if pattern.search(norm) is not None:
+        for name, weight, found_in in self.regexes:
+            if found_in(norm):
                 signals.append(Signal(f"regex:{name}", weight))
         tokens = prose_words.split()
         return Content(tuple(signals), tuple(links), invites, tuple(domains), tuple(phrases), len(tokens),

@@ -1,0 +1,121 @@
+"""Multi-row INSERTs: write a run of rows with one statement step per block, not one per row.
+
+Why it matters more than the statement count suggests: Python's sqlite3 releases the GIL
+around every statement step and must take it back afterwards. While the event loop is busy
+(a spam wave, a replay), taking it back waits for the loop's thread to give it up, about one
+switch interval (5 ms) per step. A writer stepping once per row then falls hopelessly
+behind; stepping once per `ROWS_PER_STATEMENT` rows it keeps up.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import chain
+from typing import Any
+
+ROWS_PER_STATEMENT = 1024
+# SQLite's bound on `?` parameters per statement: 999 before 3.32, 32766 since.
+MAX_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
+
+# `INSERT ... VALUES (?, ..., ?)`, optionally followed by an upsert clause, and nothing else.
+_INSERT_VALUES = re.compile(
+    r"^(\s*INSERT\b[^?;]*?\bVALUES\s*)(\(\s*\?(?:\s*,\s*\?)*\s*\))(\s+ON\s+CONFLICT\b[^?;]*)?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+# The table a plain write goes to; a statement that reads another table (SELECT) has none.
+_TARGET = re.compile(
+    r"^\s*(?:(?:INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+([\w.\"`\[\]]+)",
+    re.IGNORECASE,
+)
+_READS = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def target_table(sql: str) -> str | None:
+    """The table a write statement changes, or None when it also reads (or is not a plain write)."""
+    m = _TARGET.match(sql)
+    if m is None or _READS.search(sql):
+        return None
+    return m.group(1).strip('"`[]').lower()
+
+
+def runs(batch: Sequence[tuple[str, Sequence[Any]]]) -> list[tuple[str, list[Sequence[Any]]]]:
+    """The batch as `(sql, rows)` runs to execute in order, as few as keeps its meaning.
+
+    Rows for one table keep their order; the tables are written one after another, in the
+    order they first appear. A statement that reads another table (or is not a plain
+    INSERT, UPDATE or DELETE) is a barrier: nothing moves across it. The writer's transaction
+    defers foreign-key checks to its commit, so a child row written before its parent is fine.
+    """
+    out: list[tuple[str, list[Sequence[Any]]]] = []
+    tables: dict[str, list[tuple[str, Sequence[Any]]]] = {}
+    for sql, params in batch:
+        table = target_table(sql)
+        if table is None:
+            _append_runs(out, tables)
+            tables = {}
+            out.append((sql, [params]))
+        else:
+            tables.setdefault(table, []).append((sql, params))
+    _append_runs(out, tables)
+    return out
+
+
+def _append_runs(out: list, tables: dict[str, list[tuple[str, Sequence[Any]]]]) -> None:
+    for rows in tables.values():
+        current = None
+        for sql, params in rows:
+            if sql != current:
+                current = sql
+                out.append((sql, [params]))
+            else:
+                out[-1][1].append(params)
+
+
+@lru_cache(maxsize=256)
+def _shape(sql: str) -> tuple[str, str, str, int] | None:
+    """(head, one row's placeholders, tail, rows per statement), or None when not a plain INSERT."""
+    m = _INSERT_VALUES.match(sql)
+    if m is None:
+        return None
+    head, one, tail = m.group(1), m.group(2), m.group(3) or ""
+    per_row = one.count("?")
+    return head, one, tail, max(1, min(ROWS_PER_STATEMENT, MAX_VARIABLES // per_row))
+
+
+@lru_cache(maxsize=512)
+def _statement(sql: str, rows: int) -> str:
+    head, one, tail, _ = _shape(sql)
+    return f"{head}{','.join([one] * rows)}{tail}"
+
+
+def statements(sql: str, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[Sequence[Any]]]]:
+    """`(statement, parameter rows)` pairs whose `executemany` does what `executemany(sql, rows)` does.
+
+    A plain `INSERT ... VALUES (?, ...)` (upsert clause allowed) becomes statements of many
+    rows each; SQLite applies their rows in order, conflict clauses row by row, so the result
+    is the same. Anything else (UPDATE, INSERT ... SELECT) is returned unchanged.
+    """
+    shape = _shape(sql) if len(rows) > 1 else None
+    if shape is None:
+        return [(sql, list(rows))]
+    per_statement = shape[3]
+    if per_statement == 1:
+        return [(sql, list(rows))]
+    full = len(rows) - len(rows) % per_statement
+    out: list[tuple[str, list[Sequence[Any]]]] = []
+    if full:
+        flat = chain.from_iterable
+        out.append((_statement(sql, per_statement),
+                    [tuple(flat(rows[i:i + per_statement])) for i in range(0, full, per_statement)]))
+    rest = len(rows) - full
+    if rest == 1:
+        out.append((sql, [rows[full]]))
+    elif rest:
+        out.append((_statement(sql, rest), [tuple(chain.from_iterable(rows[full:]))]))
+    return out

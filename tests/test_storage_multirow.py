@@ -1,0 +1,101 @@
+"""The writer's multi-row statements and table runs write exactly what row-by-row execution writes."""
+
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.storage._multirow import ROWS_PER_STATEMENT, runs, statements, target_table
+
+SCHEMA = """
+CREATE TABLE a (k INTEGER PRIMARY KEY, v TEXT, n INTEGER DEFAULT 0);
+CREATE TABLE b (k INTEGER, v TEXT);
+CREATE TABLE c (k INTEGER PRIMARY KEY, total INTEGER);
+"""
+INSERT_A = "INSERT OR IGNORE INTO a (k, v) VALUES (?, ?)"
+UPSERT_A = "INSERT INTO a (k, v) VALUES (?,?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, n = n + 1"
+UPDATE_A = "UPDATE a SET n = n + 10 WHERE k = ?"
+INSERT_B = "INSERT INTO b (k, v) VALUES (?,?)"
+DELETE_B = "DELETE FROM b WHERE k = ?"
+# reads another table: a barrier nothing may move across
+SNAPSHOT_C = "INSERT OR REPLACE INTO c (k, total) SELECT ?, COUNT(*) FROM b"
+
+ROW = {
+    INSERT_A: st.tuples(st.integers(0, 30), st.text(max_size=3)),
+    UPSERT_A: st.tuples(st.integers(0, 30), st.text(max_size=3)),
+    UPDATE_A: st.tuples(st.integers(0, 30)),
+    INSERT_B: st.tuples(st.integers(0, 30), st.text(max_size=3)),
+    DELETE_B: st.tuples(st.integers(0, 30)),
+    SNAPSHOT_C: st.tuples(st.integers(0, 3)),
+}
+BATCH = st.lists(st.sampled_from(list(ROW)).flatmap(lambda sql: ROW[sql].map(lambda p: (sql, p))), max_size=120)
+
+
+def _db():
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    return db
+
+
+def _contents(db):
+    return [db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("a", "b", "c")]
+
+
+def _row_by_row(batch):
+    db = _db()
+    for sql, params in batch:
+        db.execute(sql, params)
+    return _contents(db)
+
+
+def _as_the_writer_does(batch):
+    db = _db()
+    for sql, rows in runs(batch):
+        for statement, params in statements(sql, rows):
+            db.executemany(statement, params)
+    return _contents(db)
+
+
+@settings(max_examples=400, deadline=None)
+@given(BATCH)
+def test_runs_and_statements_write_what_row_by_row_writes(batch):
+    assert _as_the_writer_does(batch) == _row_by_row(batch)
+
+
+def test_a_long_run_becomes_few_statements():
+    rows = [(i, f"v{i}") for i in range(2 * ROWS_PER_STATEMENT + 5)]
+    out = statements(INSERT_A, rows)
+    assert [len(params) for _, params in out] == [2, 1]
+    assert out[0][0].count("(?, ?)") == ROWS_PER_STATEMENT
+    assert out[1][0].count("(?, ?)") == 5
+    assert _as_the_writer_does([(INSERT_A, r) for r in rows]) == _row_by_row([(INSERT_A, r) for r in rows])
+
+
+def test_tables_are_grouped_and_barriers_hold():
+    batch = [(INSERT_B, (1, "x")), (INSERT_A, (1, "a")), (INSERT_B, (2, "y")), (SNAPSHOT_C, (0,)),
+             (INSERT_B, (3, "z")), (INSERT_A, (2, "b"))]
+    assert [(sql, len(rows)) for sql, rows in runs(batch)] == [
+        (INSERT_B, 2), (INSERT_A, 1), (SNAPSHOT_C, 1), (INSERT_B, 1), (INSERT_A, 1)]
+
+
+def test_only_plain_writes_have_a_target():
+    assert target_table(INSERT_A) == "a"
+    assert target_table(UPDATE_A) == "a"
+    assert target_table(DELETE_B) == "b"
+    assert target_table(SNAPSHOT_C) is None
+    assert target_table("SELECT 1") is None
+    assert statements(UPDATE_A, [(1,), (2,)]) == [(UPDATE_A, [(1,), (2,)])]
+
+
+def test_foreign_keys_are_checked_at_commit_so_a_child_may_come_first():
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript("PRAGMA foreign_keys = ON; CREATE TABLE p (id INTEGER PRIMARY KEY);"
+                     "CREATE TABLE ch (id INTEGER, pid INTEGER REFERENCES p(id));")
+    batch = [("INSERT INTO ch (id, pid) VALUES (?, ?)", (1, 7)), ("INSERT INTO p (id) VALUES (?)", (7,))]
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    for sql, rows in runs(batch):
+        for statement, params in statements(sql, rows):
+            db.executemany(statement, params)
+    db.execute("COMMIT")
+    assert db.execute("SELECT * FROM ch").fetchall() == [(1, 7)]
