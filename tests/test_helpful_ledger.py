@@ -345,9 +345,55 @@ async def _ledger_scenario(db, Ledger, MIGRATIONS, t0) -> None:
                                                                                            "moderator", 5, t0)
     await ledger.add(1, 20, 10, 501, 7, "thanks", 1, t0 + timedelta(minutes=4))  # the other way round
     day = (t0 + timedelta(hours=1)).timestamp() - 86400
-    given, last_pair, received, pts = await ledger.receiver_facts(1, 10, 20, day, None)
+    given, last_pair, received = await ledger.limit_facts(1, 10, 20, day, day)
     assert given == 1  # held ones count, moderator ones do not
     assert last_pair == (t0 + timedelta(minutes=4)).timestamp()  # either direction, held credits too
     assert received == 1  # moderator ones excluded
-    assert pts == await ledger.points(1, 20) == 10
-    assert (await ledger.receiver_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[3] == 0
+    assert (await ledger.limit_facts(1, 10, 20, day, (t0 + timedelta(minutes=5)).timestamp()))[1] is None
+    assert await ledger.points(1, 20) == 10
+
+
+async def test_limit_facts_from_memory_match_the_table_through_writes_and_time() -> None:
+    """The in-memory copy of recent credits answers as the table does, whatever was written since."""
+    import random
+    from datetime import UTC, datetime
+
+    from bot.storage import Database
+    from plugins.helpful_answers._ledger import MIGRATIONS, Ledger
+
+    def expected(rows, giver, receiver, day_since, pair_since):
+        counted = [r for r in rows if r[4] != "reversed" and r[3] != "moderator"]
+        given = sum(1 for g, _, ts, _, _ in counted if g == giver and ts > day_since)
+        received = sum(1 for _, r, ts, _, _ in counted if r == receiver and ts > day_since)
+        pair = [ts for g, r, ts, _, _ in counted if {g, r} == {giver, receiver}]
+        last = max(pair) if pair else None
+        return given, last if last is not None and last > pair_since else None, received
+
+    rng = random.Random(7)
+    db = await Database.open(":memory:")
+    try:
+        await db.migrate("helpful_answers", MIGRATIONS)
+        ledger = Ledger(db)
+        t0 = datetime(2026, 1, 5, tzinfo=UTC)
+        now = t0
+        message = 1000
+        for step in range(400):
+            now += timedelta(minutes=rng.choice([1, 5, 30, 240, 2000]))
+            roll = rng.random()
+            if roll < 0.45:
+                message += 1
+                kind = rng.choice(["thanks", "thanks", "reaction", "moderator"])
+                await ledger.add(1, rng.randrange(5), rng.randrange(5), None if kind == "moderator" else message, 7,
+                                 kind, 1, now - timedelta(minutes=rng.choice([0, 0, 90])),
+                                 status=rng.choice(["active", "active", "flagged"]))
+            elif roll < 0.55 and message > 1000:
+                await ledger.reverse(1, rng.randrange(max(1001, message - 4), message + 1), now)  # a recent one
+            else:
+                giver, receiver = rng.randrange(5), rng.randrange(5)
+                day_since = now.timestamp() - 86400
+                pair_since = now.timestamp() - rng.choice([0, 3600, 86400 * 3])
+                rows = await db.fetchall("SELECT giver_id, receiver_id, ts, kind, status FROM helpful_credits")
+                want = expected(rows, giver, receiver, day_since, pair_since)
+                assert await ledger.limit_facts(1, giver, receiver, day_since, pair_since) == want, step
+    finally:
+        await db.close()

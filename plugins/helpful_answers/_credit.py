@@ -99,8 +99,8 @@ class Creditor:
         for receiver in receivers:
             problem = _who_problem(conv, giver.id, receiver)
             if problem is None:
-                given, last_pair, received_today, points_before = await self.ledger.receiver_facts(
-                    guild_id, giver.id, receiver, now - DAY, ws)
+                given, last_pair, received_today = await self.ledger.limit_facts(
+                    guild_id, giver.id, receiver, now - DAY, now - config.pair_cooldown_hours * 3600)
                 if given_today is None:
                     given_today = given
                 problem = _limit_problem(config, now, last_pair, given_today, received_today)
@@ -109,7 +109,7 @@ class Creditor:
                 continue
             flag_key, alert = await self._ring_check(guild_id, config, giver.id, receiver, now)
             status = "flagged" if flag_key else "active"
-            before = points_before if status == "active" else 0
+            before = await self.ledger.points(guild_id, receiver, ws) if status == "active" else 0
             added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, points, at,
                                           status=status, reason=reason, flag_key=flag_key)
             if not added:

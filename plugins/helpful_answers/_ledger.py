@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage import Database, Migration
+from plugins.helpful_answers._recent import RecentCredits
 
 MIGRATIONS = [
     Migration(
@@ -47,6 +48,8 @@ MIGRATIONS = [
         "reputation ledger",
     )
 ]
+
+_RELOAD_AFTER_S = 7 * 86_400.0  # the copy of recent credits is reloaded once it is this much older than needed
 
 KINDS = ("thanks", "reaction", "mark", "solution", "moderator")
 
@@ -86,6 +89,35 @@ class Ledger:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._recent: dict[int, RecentCredits] = {}  # per community (see `_recent`)
+        self._writes: dict[int, int] = {}  # per community: a load that saw a write start over is dropped
+
+    def _changed(self, guild_id: int) -> None:
+        """Drop the in-memory copy of recent credits after a write other than `add`."""
+        self._writes[guild_id] = self._writes.get(guild_id, 0) + 1
+        self._recent.pop(guild_id, None)
+
+    async def limit_facts(self, guild_id: int, giver_id: int, receiver_id: int, day_since: float,
+                          pair_since: float) -> tuple[int, float | None, int]:
+        """What the pair cooldown and the daily caps need, from memory after one load.
+
+        (credits the giver gave since `day_since`, when the pair last credited each other either
+        way if that was after `pair_since` (else None), credits the receiver got since
+        `day_since`). Held (flagged) credits count; reversed and moderator ones do not.
+        """
+        since = min(day_since, pair_since)
+        recent = self._recent.get(guild_id)
+        # reloaded when it does not reach back far enough, or holds far more than is asked for
+        if recent is None or not recent.covers(since) or since - recent.since > _RELOAD_AFTER_S:
+            version = self._writes.get(guild_id, 0)
+            rows = await self.db.fetchall(
+                "SELECT giver_id, receiver_id, ts FROM helpful_credits WHERE guild_id = ? AND ts > ? "
+                "AND status != 'reversed' AND kind != 'moderator'", (guild_id, since))
+            recent = RecentCredits(since, [(int(g), int(r), float(t)) for g, r, t in rows])
+            if self._writes.get(guild_id, 0) == version:  # no write landed while this was read
+                self._recent[guild_id] = recent
+        given, last_pair, received = recent.facts(giver_id, receiver_id, day_since)
+        return given, last_pair if last_pair is not None and last_pair > pair_since else None, received
 
     async def add(self, guild_id: int, giver_id: int, receiver_id: int, message_id: int | None,
                   channel_id: int | None, kind: str, points: int, at: datetime, *, status: str = "active",
@@ -93,31 +125,16 @@ class Ledger:
         """Insert a credit; False when the same credit exists (a reversed one is revived). One statement."""
         params = (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, status, at.timestamp(),
                   at.isoformat(), reason, flag_key)
+        self._writes[guild_id] = self._writes.get(guild_id, 0) + 1
         if message_id is None:  # never a duplicate (NULLs are distinct in the unique index)
             await self.db.execute(_INSERT_CREDIT, params)
-            return True
-        return await self.db.fetchone(_UPSERT_CREDIT, params) is not None
-
-    async def receiver_facts(self, guild_id: int, giver_id: int, receiver_id: int, day_since: float,
-                             points_since: float | None) -> tuple[int, float | None, int, int]:
-        """What crediting `receiver_id` depends on, in one query: credits the giver gave since
-        `day_since`, when the pair last credited each other (either way, held credits too),
-        credits the receiver got since `day_since`, and the receiver's active points since
-        `points_since` (None: all time). Moderator credits and reversed ones are not counted; held
-        (flagged) ones are. The points follow `points`."""
-        row = await self.db.fetchone(
-            "SELECT (SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND giver_id = ? AND ts > ? "
-            "AND status != 'reversed' AND kind != 'moderator'), "
-            "(SELECT MAX(ts) FROM helpful_credits WHERE guild_id = ? AND status != 'reversed' "
-            "AND kind != 'moderator' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))), "
-            "(SELECT COUNT(*) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? AND ts > ? "
-            "AND status != 'reversed' AND kind != 'moderator'), "
-            "(SELECT COALESCE(SUM(points), 0) FROM helpful_credits WHERE guild_id = ? AND receiver_id = ? "
-            "AND status = 'active' AND ts > ?)",
-            (guild_id, giver_id, day_since, guild_id, giver_id, receiver_id, receiver_id, giver_id,
-             guild_id, receiver_id, day_since, guild_id, receiver_id,
-             points_since if points_since is not None else float("-inf")))
-        return int(row[0]), row[1], int(row[2]), int(row[3])
+            added = True
+        else:
+            added = await self.db.fetchone(_UPSERT_CREDIT, params) is not None
+        recent = self._recent.get(guild_id)
+        if added and recent is not None and kind != "moderator" and status != "reversed":
+            recent.add(giver_id, receiver_id, at.timestamp())
+        return added
 
     async def reverse(self, guild_id: int, message_id: int, at: datetime, *, giver_id: int | None = None,
                       kind: str | None = None) -> list[Credit]:
@@ -131,6 +148,7 @@ class Ledger:
         if kind is not None:
             sql += " AND kind = ?"
             params.append(kind)
+        self._changed(guild_id)
         rows = [Credit(*r) for r in await self.db.fetchall(sql, params)]
         for row in rows:
             await self.db.execute("UPDATE helpful_credits SET status = 'reversed', reversed_at = ? WHERE id = ?",
@@ -166,6 +184,7 @@ class Ledger:
 
     async def release_flagged(self, guild_id: int, flag_key: str) -> list[Credit]:
         """Count held credits of a flagged group (a moderator allowed them); return them."""
+        self._changed(guild_id)
         rows = [Credit(*r) for r in await self.db.fetchall(
             f"SELECT {_COLS} FROM helpful_credits WHERE guild_id = ? AND flag_key = ? AND status = 'flagged'",
             (guild_id, flag_key))]
