@@ -22,7 +22,7 @@ from bot.replay._reader import ExportReader
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_WRITER_BACKLOG = 50_000  # rows the replay lets the batched writer fall behind before waiting for it
+_WRITER_BACKLOG = 20_000  # rows the replay lets the batched writer fall behind before waiting for it
 
 
 class _Progress:
