@@ -24,7 +24,9 @@ from bot.actions import (
     Timeout,
 )
 
-_RECENT_CASES = 50_000
+# Cases kept (two generations of this many) so later actions on the same message find their
+# reasons; they come within the same event or a few ticks, and a case holds its signals and text.
+_RECENT_CASES = 5_000
 _MAX_MEMBERS_SHOWN = 25
 _DECISIONS_SHOWN = 5
 MODERATION_KINDS = frozenset({"delete_message", "timeout", "private_notice", "mod_alert"})

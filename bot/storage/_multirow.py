@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-ROWS_PER_STATEMENT = 1024
+ROWS_PER_STATEMENT = 256
 # SQLite's bound on `?` parameters per statement: 999 before 3.32, 32766 since.
 MAX_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
 
@@ -100,22 +100,26 @@ def statements(sql: str, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[
     A plain `INSERT ... VALUES (?, ...)` (upsert clause allowed) becomes statements of many
     rows each; SQLite applies their rows in order, conflict clauses row by row, so the result
     is the same. Anything else (UPDATE, INSERT ... SELECT) is returned unchanged.
+
+    Statements hold a fixed number of rows (`ROWS_PER_STATEMENT`, then a quarter of that, and
+    so on down to one row), so a statement has at most five shapes: sqlite3 caches prepared
+    statements by their text, and a large one costs memory.
     """
     shape = _shape(sql) if len(rows) > 1 else None
     if shape is None:
         return [(sql, list(rows))]
-    per_statement = shape[3]
-    if per_statement == 1:
-        return [(sql, list(rows))]
-    full = len(rows) - len(rows) % per_statement
+    size = shape[3]
     out: list[tuple[str, list[Sequence[Any]]]] = []
-    if full:
-        flat = chain.from_iterable
-        out.append((_statement(sql, per_statement),
-                    [tuple(flat(rows[i:i + per_statement])) for i in range(0, full, per_statement)]))
-    rest = len(rows) - full
-    if rest == 1:
-        out.append((sql, [rows[full]]))
-    elif rest:
-        out.append((_statement(sql, rest), [tuple(chain.from_iterable(rows[full:]))]))
+    flat = chain.from_iterable
+    start, total = 0, len(rows)
+    while start < total:
+        end = start + (total - start) // size * size
+        if end > start:
+            statement = sql if size == 1 else _statement(sql, size)
+            if size == 1:
+                out.append((statement, list(rows[start:end])))
+            else:
+                out.append((statement, [tuple(flat(rows[i:i + size])) for i in range(start, end, size)]))
+            start = end
+        size = max(1, size // 4)
     return out
