@@ -66,6 +66,17 @@ async def test_receiver_daily_cap() -> None:
         assert [c[0] for c in got] == [1, 3]
 
 
+async def test_thanks_arriving_together_cannot_both_pass_a_cap() -> None:
+    # live, every event is its own task: two thanks checked side by side must not both pass
+    import asyncio
+
+    async with await harness(receiver_daily_cap=1, pair_cooldown_hours=0) as h:
+        receiver = h.member(2)
+        await asyncio.gather(thank(h, h.member(1), receiver), thank(h, h.member(3), receiver),
+                             thank(h, h.member(4), receiver))
+        assert await points(h, receiver) == 1
+
+
 async def test_giver_needs_days_in_server() -> None:
     async with await harness(min_giver_days=7) as h:
         newcomer, helper = h.member(1, days_in_server=2), h.member(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,11 +85,27 @@ class Creditor:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        self._locks: dict[int, asyncio.Lock] = {}
 
     async def credit(self, guild_id: int, config: HelpfulAnswersConfig, conv: Conversations, giver: Giver,
                      receivers: list[int], *, message_id: int | None, channel_id: int | None, kind: str,
                      points: int, at: datetime, reason: str | None = None) -> Outcome:
-        """Credit each receiver that passes every rule; suspicious groups are held and flagged."""
+        """Credit each receiver that passes every rule; suspicious groups are held and flagged.
+
+        One crediting at a time per community: live, every event runs as its own task, and two
+        thanks checked side by side could both pass a daily cap or a cooldown that only one of
+        them may. (Uncontended, the lock costs no wait.)
+        """
+        lock = self._locks.get(guild_id)
+        if lock is None:
+            lock = self._locks[guild_id] = asyncio.Lock()
+        async with lock:
+            return await self._credit(guild_id, config, conv, giver, receivers, message_id=message_id,
+                                      channel_id=channel_id, kind=kind, points=points, at=at, reason=reason)
+
+    async def _credit(self, guild_id: int, config: HelpfulAnswersConfig, conv: Conversations, giver: Giver,
+                      receivers: list[int], *, message_id: int | None, channel_id: int | None, kind: str,
+                      points: int, at: datetime, reason: str | None = None) -> Outcome:
         out = Outcome()
         out.giver_refused = giver_problem(config, giver, at)
         if out.giver_refused is not None or points <= 0:
