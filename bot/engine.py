@@ -8,7 +8,7 @@ import inspect
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from types import CoroutineType
 from typing import Any
@@ -90,6 +90,8 @@ class Engine:
         self._last_storage_alert: float = float("-inf")
         self.cases = CaseStore(db, self.writer) if db else None
         self.services: dict[str, Any] = {}
+        # called after every config reload (the Discord adapter syncs commands to new communities)
+        self.reload_listeners: list[Callable[[LoadReport], Awaitable[None]]] = []
         self.contexts: dict[str, PluginContext] = {}
         self.started_at: datetime | None = None
         self.events_processed = 0
@@ -396,6 +398,11 @@ class Engine:
                 with contextlib.suppress(Failed):
                     await self.caller.invoke("pitchfree_config_reloaded", impl,
                                              {"guild_id": guild_id, "ctx": self.context(impl.plugin)})
+        for listener in list(self.reload_listeners):
+            try:
+                await listener(report)
+            except Exception:  # a failing listener must not make the reload look failed
+                log.exception("a config reload listener failed")
         return report
 
     async def report_figures(self, guild_id: int, start: datetime, end: datetime) -> dict[str, dict]:

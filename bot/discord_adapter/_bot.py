@@ -51,6 +51,8 @@ class PitchfreeBot(commands.Bot):
         self._idle.set()
         self._tick_task: asyncio.Task | None = None
         self._stopped = False
+        self._synced_guilds: set[int] = set()
+        engine.reload_listeners.append(self._sync_new_guilds)
         engine.services["invite_resolver"] = InviteResolver(self)
         engine.services["guild_ids"] = lambda: {g.id for g in self.guilds}
 
@@ -69,18 +71,30 @@ class PitchfreeBot(commands.Bot):
                 synced = await self.tree.sync()
                 log.info("synced %d global commands", len(synced))
             for guild_id in ([] if self.sync_global else self.engine.config.guild_ids()):
-                guild = discord.Object(guild_id)
-                self.tree.copy_global_to(guild=guild)
-                try:
-                    synced = await self.tree.sync(guild=guild)
-                    log.info("synced %d commands to guild %s", len(synced), guild_id)
-                except discord.HTTPException as exc:
-                    log.error("command sync failed for guild %s: %s %s (is the bot in that server, "
-                              "invited with the applications.commands scope?)", guild_id, exc.status, exc.text)
+                await self._sync_guild(guild_id)
         except discord.HTTPException as exc:
             log.error("command sync failed: %s %s", exc.status, exc.text)
         finally:
             self.synced.set()
+
+    async def _sync_guild(self, guild_id: int) -> None:
+        guild = discord.Object(guild_id)
+        self.tree.copy_global_to(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+            self._synced_guilds.add(guild_id)
+            log.info("synced %d commands to guild %s", len(synced), guild_id)
+        except discord.HTTPException as exc:
+            log.error("command sync failed for guild %s: %s %s (is the bot in that server, "
+                      "invited with the applications.commands scope?)", guild_id, exc.status, exc.text)
+
+    async def _sync_new_guilds(self, report) -> None:
+        """After a config reload: sync commands to communities whose file is new (or failed before)."""
+        if self.sync_global or not self.is_ready():
+            return
+        for guild_id in self.engine.config.guild_ids():
+            if guild_id not in self._synced_guilds:
+                await self._sync_guild(guild_id)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait before re-identifying after an invalid session (Discord rate-limits IDENTIFY)."""

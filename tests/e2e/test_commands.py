@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.discord_adapter import _commands
@@ -99,3 +101,23 @@ async def test_slow_commands_are_deferred_then_answered(fake, world, runner, pro
     assert first["type"] == 5 and first["data"]["flags"] & 64  # "thinking…", ephemeral
     text, ephemeral = await slow.wait_text()
     assert ephemeral and "Slow result" in text and "finally" in text and "took" in text
+
+
+async def test_a_community_file_added_later_gets_its_commands_on_reload(fake, world, runner, probe, config_dir):
+    await runner.start(probe)
+    other = fake.add_guild("Second Community", bot_role_position=10)
+    assert other.id not in fake.commands
+    (config_dir / "guilds" / f"{other.id}.yaml").write_text("{}\n")
+    reload = await fake.invoke_slash("pitchfree config reload", {}, world.admin, world.general)
+    text, ephemeral = await reload.wait_text()
+    assert ephemeral and "reloaded" in text.lower()
+    for _ in range(100):
+        if other.id in fake.commands:
+            break
+        await asyncio.sleep(0.05)
+    assert set(_synced(fake, other.id)) == {"probe", "pitchfree", "Report to mods"}
+    syncs = len(fake.calls_to("PUT", rf"^/applications/\d+/guilds/{world.guild.id}/commands$"))
+    again = await fake.invoke_slash("pitchfree config reload", {}, world.admin, world.general)
+    await again.wait_text()
+    # communities already synced are not synced again
+    assert len(fake.calls_to("PUT", rf"^/applications/\d+/guilds/{world.guild.id}/commands$")) == syncs
