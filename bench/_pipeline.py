@@ -12,6 +12,7 @@ from pathlib import Path
 
 import discord
 
+import bot.storage._batch as batch_module
 from bot.app import SHIPPED_CONFIG_DIR, build_engine
 from bot.discord_adapter._convert import created
 from bot.executor import RecordingExecutor
@@ -28,6 +29,7 @@ class PipelineResult:
     all_calls: dict[str, list[float]] = field(default_factory=dict)
     source_s: float = 0.0
     tracking_s: float = 0.0  # engagement's second pass (open questions), for its logging figure
+    writer_prep_s: float = 0.0  # the writer turning a batch into statements, on the event loop
     total_s: float = 0.0
     flush_s: float = 0.0
     actions: int = 0
@@ -49,9 +51,12 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         )
         if not report.ok:
             raise SystemExit("shipped config is invalid:\n" + "\n".join(report.lines()))
+        prep = [0.0]
+        real_statements = batch_module._statements
         if per_plugin:
             engine.caller.timings = {}
             spent, tracking = [0.0], [0.0]
+            batch_module._statements = _timed(real_statements, prep)
             engine.writer._sources = [_timed(source, spent) for source in engine.writer._sources]
             engagement = engine.pm.get_plugin("engagement")
             if engagement is not None:  # an instance attribute shadows the method it wraps
@@ -91,6 +96,8 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
             result.source_s, result.tracking_s = spent[0], tracking[0]
         result.rows_written = engine.writer.rows_written
         await engine.stop()
+        batch_module._statements = real_statements
+        result.writer_prep_s = prep[0]
         return result
 
 

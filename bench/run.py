@@ -69,6 +69,9 @@ async def _main(args: argparse.Namespace) -> dict[str, float]:
               "          (queueing + the log pass, per message; target < 5)")
         print(f"{'  engagement question tracking (mean)':44} {figures['engagement_tracking_us']:8.1f}"
               "          (answers and open questions, per message)")
+        figures["writer_prep_us"] = timed.writer_prep_s / len(parsed) * 1e6
+        print(f"{'  batched writer on the event loop (mean)':44} {figures['writer_prep_us']:8.1f}"
+              "          (turning every plugin's rows into statements, per message)")
     print(f"\nratio pipeline/floor: {figures['ratio']:.2f} (target <= 0.50)")
     print(f"pipeline throughput incl. batched writes: {figures['pipeline_msgs_per_s']:,.0f} msg/s "
           f"({result.rows_written} rows written, final flush {result.flush_s * 1e3:.1f} ms, "

@@ -53,28 +53,40 @@ def runs(batch: Sequence[tuple[str, Sequence[Any]]]) -> list[tuple[str, list[Seq
     defers foreign-key checks to its commit, so a child row written before its parent is fine.
     """
     out: list[tuple[str, list[Sequence[Any]]]] = []
-    tables: dict[str, list[tuple[str, Sequence[Any]]]] = {}
+    tables: dict[str, list[tuple[str, list[Sequence[Any]]]]] = {}  # table -> its runs, in order
+    current: str | None = None
+    rows: list[Sequence[Any]] = []
     for sql, params in batch:
-        table = target_table(sql)
-        if table is None:
-            _append_runs(out, tables)
-            tables = {}
-            out.append((sql, [params]))
-        else:
-            tables.setdefault(table, []).append((sql, params))
+        if sql is not current and sql != current:  # a new run (most batches are long runs)
+            if rows:
+                _place(out, tables, current, rows)
+            current, rows = sql, []
+        rows.append(params)
+    if rows:
+        _place(out, tables, current, rows)
     _append_runs(out, tables)
     return out
 
 
-def _append_runs(out: list, tables: dict[str, list[tuple[str, Sequence[Any]]]]) -> None:
-    for rows in tables.values():
-        current = None
-        for sql, params in rows:
-            if sql != current:
-                current = sql
-                out.append((sql, [params]))
-            else:
-                out[-1][1].append(params)
+def _place(out: list, tables: dict[str, list[tuple[str, list[Sequence[Any]]]]], sql: str,
+           rows: list[Sequence[Any]]) -> None:
+    """File a run of rows under its table, or (a barrier) write out everything so far, then it."""
+    table = target_table(sql)
+    if table is None:
+        _append_runs(out, tables)
+        tables.clear()
+        out.append((sql, rows))
+        return
+    runs_of_table = tables.setdefault(table, [])
+    if runs_of_table and runs_of_table[-1][0] == sql:
+        runs_of_table[-1][1].extend(rows)
+    else:
+        runs_of_table.append((sql, rows))
+
+
+def _append_runs(out: list, tables: dict[str, list[tuple[str, list[Sequence[Any]]]]]) -> None:
+    for table_runs in tables.values():
+        out.extend(table_runs)
 
 
 @lru_cache(maxsize=256)
