@@ -14,3 +14,22 @@ SHARED = ROOT.parent / "shared"
 def root() -> Path:
     """The repository root."""
     return ROOT
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop database threads a failing test left running, so pytest exits instead of hanging.
+
+    aiosqlite runs each connection on a non-daemon thread; a test that fails before closing its
+    database would otherwise keep the interpreter (and CI) waiting forever.
+    """
+    import sys
+    import threading
+
+    from aiosqlite import core
+
+    worker = getattr(core, "_connection_worker_thread", None)
+    for thread in threading.enumerate():
+        if worker is not None and getattr(thread, "_target", None) is worker:
+            sys.__stderr__.write(f"\nconftest: stopping a database thread a test left open ({thread.name})\n")
+            thread._args[0].put_nowait((None, lambda: core._STOP_RUNNING_SENTINEL))
+            thread.join(timeout=5)
