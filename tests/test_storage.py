@@ -22,6 +22,22 @@ async def open_db(path) -> Database:
     return db
 
 
+async def until(condition, *, tries: int = 100, delay: float = 0.01) -> None:
+    """Poll `condition()` (plain or async) until it is true or `tries` run out; the caller asserts."""
+    for _ in range(tries):
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(delay)
+
+
+async def _count(db, test: str) -> bool:
+    """Whether the number of rows passes `test` (e.g. ">= 20")."""
+    return bool(await db.fetchval(f"SELECT COUNT(*) {test} FROM rows"))
+
+
 async def test_migrations_apply_once_in_order(tmp_path):
     path = tmp_path / "a.db"
     db = await Database.open(path)
@@ -70,10 +86,7 @@ async def test_writer_flushes_by_size_and_time_and_on_close(tmp_path):
     writer.start()
     for i in range(25):
         writer.add(INSERT, (f"r{i}",))
-    for _ in range(100):
-        if await db.fetchval("SELECT COUNT(*) FROM rows") >= 20:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: _count(db, ">= 20"))
     assert await db.fetchval("SELECT COUNT(*) FROM rows") >= 20
     for i in range(25, 28):
         writer.add(INSERT, (f"r{i}",))
@@ -104,10 +117,7 @@ async def test_failed_flush_is_retried_not_dropped(tmp_path):
     writer.start()
     for i in range(5):
         writer.add(INSERT, (f"x{i}",))
-    for _ in range(200):
-        if flaky.attempts >= 3:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: flaky.attempts >= 3, tries=200)
     assert writer.failures >= 2 and writer.pending == 5 and failures[0] == 5
     flaky.failing = False
     await writer.close()
@@ -171,10 +181,7 @@ async def test_urgent_rows_are_committed_at_once_but_wait_out_a_failure_backoff(
     writer = BatchedWriter(db, max_rows=1000, max_delay_ms=60_000)
     writer.start()
     writer.add(INSERT, ("urgent",), urgent=True)
-    for _ in range(100):
-        if await db.fetchval("SELECT COUNT(*) FROM rows") == 1:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: _count(db, "= 1"))
     assert await db.fetchval("SELECT COUNT(*) FROM rows") == 1  # long before the 60 s delay
     writer._failing = True  # as after a failed flush: urgent rows do not cut the backoff short
     writer.add(INSERT, ("later",), urgent=True)
@@ -192,10 +199,7 @@ async def test_a_reader_that_gives_up_does_not_cancel_the_write(tmp_path):
         with pytest.raises(TimeoutError):
             async with asyncio.timeout(0.05):
                 await writer.settled()
-    for _ in range(100):
-        if writer.pending == 0:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: writer.pending == 0)
     assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["kept"]  # the shielded flush went on
     await writer.close()
     await db.close()
@@ -208,15 +212,9 @@ async def test_urgent_flushes_leave_sources_to_the_timed_flush(tmp_path):
     writer.add_source(lambda: drained.append(writer.add(INSERT, ("from a source",))))
     writer.start()
     writer.add(INSERT, ("urgent",), urgent=True)
-    for _ in range(50):
-        if await db.fetchval("SELECT COUNT(*) FROM rows") == 1:
-            break
-        await asyncio.sleep(0.005)
+    await until(lambda: _count(db, "= 1"), tries=50, delay=0.005)
     assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["urgent"] and drained == []
-    for _ in range(100):  # the timed flush asks the source
-        if drained:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: drained)  # the timed flush asks the source
     await asyncio.sleep(0.05)
     assert drained and "from a source" in [r[0] for r in await db.fetchall("SELECT v FROM rows")]
     await writer.close()
@@ -274,10 +272,7 @@ async def test_urgent_rows_wait_for_the_batch_when_wakes_are_off(tmp_path):
     assert writer.pending == 1 and writer.rows_written == 0
     writer.wake_for_urgent = True
     writer.add(INSERT, ("urgent too",), urgent=True)
-    for _ in range(100):
-        if writer.rows_written == 2:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: writer.rows_written == 2)
     assert writer.rows_written == 2
     await writer.close()
     await db.close()
