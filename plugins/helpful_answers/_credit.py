@@ -87,6 +87,12 @@ class Creditor:
         self.ledger = ledger
         self._locks: dict[int, asyncio.Lock] = {}
 
+    def _lock(self, guild_id: int) -> asyncio.Lock:
+        lock = self._locks.get(guild_id)
+        if lock is None:
+            lock = self._locks[guild_id] = asyncio.Lock()
+        return lock
+
     async def credit(self, guild_id: int, config: HelpfulAnswersConfig, conv: Conversations, giver: Giver,
                      receivers: list[int], *, message_id: int | None, channel_id: int | None, kind: str,
                      points: int, at: datetime, reason: str | None = None) -> Outcome:
@@ -96,16 +102,6 @@ class Creditor:
         thanks checked side by side could both pass a daily cap or a cooldown that only one of
         them may. (Uncontended, the lock costs no wait.)
         """
-        lock = self._locks.get(guild_id)
-        if lock is None:
-            lock = self._locks[guild_id] = asyncio.Lock()
-        async with lock:
-            return await self._credit(guild_id, config, conv, giver, receivers, message_id=message_id,
-                                      channel_id=channel_id, kind=kind, points=points, at=at, reason=reason)
-
-    async def _credit(self, guild_id: int, config: HelpfulAnswersConfig, conv: Conversations, giver: Giver,
-                      receivers: list[int], *, message_id: int | None, channel_id: int | None, kind: str,
-                      points: int, at: datetime, reason: str | None = None) -> Outcome:
         out = Outcome()
         out.giver_refused = giver_problem(config, giver, at)
         if out.giver_refused is not None or points <= 0:
@@ -113,34 +109,35 @@ class Creditor:
         now = at.timestamp()
         given_today: int | None = None  # read with the first receiver's facts, then counted here
         ws = window_start(config, at)
-        for receiver in receivers:
-            problem = _who_problem(conv, giver.id, receiver)
-            if problem is None:
-                given, last_pair, received_today = await self.ledger.limit_facts(
-                    guild_id, giver.id, receiver, now - DAY, now - config.pair_cooldown_hours * 3600)
-                if given_today is None:
-                    given_today = given
-                problem = _limit_problem(config, now, last_pair, given_today, received_today)
-            if problem is not None:
-                out.refused[receiver] = problem
-                continue
-            flag_key, alert = await self._ring_check(guild_id, config, giver.id, receiver, now)
-            status = "flagged" if flag_key else "active"
-            before = await self.ledger.points(guild_id, receiver, ws) if status == "active" else 0
-            added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, points, at,
-                                          status=status, reason=reason, flag_key=flag_key)
-            if not added:
-                out.refused[receiver] = "already credited"
-                continue
-            given_today += 1
-            if flag_key:
-                out.held.append(receiver)
-                if alert is not None:
-                    out.actions.append(_alert(guild_id, alert, flag_key, channel_id, message_id, kind))
-                continue
-            out.credited.append(receiver)
-            out.actions.append(audit(guild_id, giver.id, receiver, message_id, kind, points))
-            out.actions.extend(role_changes(config, guild_id, receiver, before, before + points))
+        async with self._lock(guild_id):
+            for receiver in receivers:
+                problem = _who_problem(conv, giver.id, receiver)
+                if problem is None:
+                    given, last_pair, received_today = await self.ledger.limit_facts(
+                        guild_id, giver.id, receiver, now - DAY, now - config.pair_cooldown_hours * 3600)
+                    if given_today is None:
+                        given_today = given
+                    problem = _limit_problem(config, now, last_pair, given_today, received_today)
+                if problem is not None:
+                    out.refused[receiver] = problem
+                    continue
+                flag_key, alert = await self._ring_check(guild_id, config, giver.id, receiver, now)
+                status = "flagged" if flag_key else "active"
+                before = await self.ledger.points(guild_id, receiver, ws) if status == "active" else 0
+                added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, points, at,
+                                              status=status, reason=reason, flag_key=flag_key)
+                if not added:
+                    out.refused[receiver] = "already credited"
+                    continue
+                given_today += 1
+                if flag_key:
+                    out.held.append(receiver)
+                    if alert is not None:
+                        out.actions.append(_alert(guild_id, alert, flag_key, channel_id, message_id, kind))
+                    continue
+                out.credited.append(receiver)
+                out.actions.append(audit(guild_id, giver.id, receiver, message_id, kind, points))
+                out.actions.extend(role_changes(config, guild_id, receiver, before, before + points))
         return out
 
     async def _ring_check(self, guild_id: int, config: HelpfulAnswersConfig, giver: int, receiver: int,
