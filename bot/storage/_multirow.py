@@ -127,11 +127,10 @@ def statements(sql: str, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[
     while start < total:
         end = start + (total - start) // size * size
         if end > start:
-            statement = sql if size == 1 else _statement(sql, size)
             if size == 1:
-                out.append((statement, list(rows[start:end])))
+                out.append((sql, list(rows[start:end])))
             else:
-                out.append((statement, [tuple(flat(rows[i:i + size])) for i in range(start, end, size)]))
+                out.append((_statement(sql, size), [tuple(flat(rows[i:i + size])) for i in range(start, end, size)]))
             start = end
         size = max(1, size // 4)
     return out
