@@ -92,9 +92,13 @@ class Ledger:
         self._recent: dict[int, RecentCredits] = {}  # per community (see `_recent`)
         self._writes: dict[int, int] = {}  # per community: a load that saw a write start over is dropped
 
+    def _wrote(self, guild_id: int) -> None:
+        """Count a write, so a copy of recent credits loaded across it is not kept."""
+        self._writes[guild_id] = self._writes.get(guild_id, 0) + 1
+
     def _changed(self, guild_id: int) -> None:
         """Drop the in-memory copy of recent credits after a write other than `add`."""
-        self._writes[guild_id] = self._writes.get(guild_id, 0) + 1
+        self._wrote(guild_id)
         self._recent.pop(guild_id, None)
 
     async def limit_facts(self, guild_id: int, giver_id: int, receiver_id: int, day_since: float,
@@ -125,7 +129,7 @@ class Ledger:
         """Insert a credit; False when the same credit exists (a reversed one is revived). One statement."""
         params = (guild_id, giver_id, receiver_id, message_id, channel_id, kind, points, status, at.timestamp(),
                   at.isoformat(), reason, flag_key)
-        self._writes[guild_id] = self._writes.get(guild_id, 0) + 1
+        self._wrote(guild_id)
         if message_id is None:  # never a duplicate (NULLs are distinct in the unique index)
             await self.db.execute(_INSERT_CREDIT, params)
             added = True
