@@ -1,10 +1,14 @@
-"""Multi-row INSERTs: write a run of rows with one statement step per block, not one per row.
+"""Multi-row INSERTs and UPDATEs: write a run of rows with one statement step per block, not one per row.
 
 Why it matters more than the statement count suggests: Python's sqlite3 releases the GIL
 around every statement step and must take it back afterwards. While the event loop is busy
 (a spam wave, a replay), taking it back waits for the loop's thread to give it up, about one
 switch interval (5 ms) per step. A writer stepping once per row then falls hopelessly
 behind; stepping once per `ROWS_PER_STATEMENT` rows it keeps up.
+
+Plain `INSERT ... VALUES` runs become `VALUES (...), (...)` statements. Simple keyed UPDATE
+runs become `UPDATE ... FROM (VALUES ...)` statements, applied in rounds so that no two rows
+of a round can touch the same table row (see `_keyed_update`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,15 @@ _TARGET = re.compile(
     re.IGNORECASE,
 )
 _READS = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+# `UPDATE table SET ... WHERE a = ? AND b <> ? AND c IS NULL ...`: the shape written in bulk.
+_UPDATE = re.compile(r"^\s*UPDATE\s+(\w+)\s+SET\s+(.+?)\s+WHERE\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
+_CONDITION = re.compile(
+    r"^\s*(\w+)\s*(?:(=|<>|!=|<=|>=|<|>)\s*(\?|-?\d+(?:\.\d+)?)|IS\s+(?:NOT\s+)?NULL)\s*$", re.IGNORECASE)
+_AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
+_UNSAFE = re.compile(r"\bSELECT\b|\bRETURNING\b|['\";]", re.IGNORECASE)
+# UPDATE ... FROM arrived in SQLite 3.33.
+_UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
 
 
 @lru_cache(maxsize=256)
@@ -111,16 +124,30 @@ def statements(sql: str, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[
 
     A plain `INSERT ... VALUES (?, ...)` (upsert clause allowed) becomes statements of many
     rows each; SQLite applies their rows in order, conflict clauses row by row, so the result
-    is the same. Anything else (UPDATE, INSERT ... SELECT) is returned unchanged.
+    is the same. A simple keyed UPDATE is applied in bulk (see `_keyed_update`). Anything else
+    (INSERT ... SELECT, DELETE) is returned unchanged.
 
     Statements hold a fixed number of rows (`ROWS_PER_STATEMENT`, then a quarter of that, and
     so on down to one row), so a statement has at most five shapes: sqlite3 caches prepared
     statements by their text, and a large one costs memory.
     """
-    shape = _shape(sql) if len(rows) > 1 else None
-    if shape is None:
+    if len(rows) < 2:
         return [(sql, list(rows))]
-    size = shape[3]
+    shape = _shape(sql)
+    if shape is not None:
+        return _blocks(sql, rows, shape[3], _statement)
+    update = _keyed_update(sql)
+    if update is None:
+        return [(sql, list(rows))]
+    keys, size = update
+    rounds = _rounds(rows, keys)
+    if rounds is None:
+        return [(sql, list(rows))]
+    return [pair for one_round in rounds for pair in _blocks(sql, one_round, size, _update_statement)]
+
+
+def _blocks(sql: str, rows: Sequence[Sequence[Any]], size: int, statement_of) -> list[tuple[str, list[Sequence[Any]]]]:
+    """Rows in statements of `size`, then a quarter of that, down to single rows (`sql` itself)."""
     out: list[tuple[str, list[Sequence[Any]]]] = []
     flat = chain.from_iterable
     start, total = 0, len(rows)
@@ -130,7 +157,66 @@ def statements(sql: str, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[
             if size == 1:
                 out.append((sql, list(rows[start:end])))
             else:
-                out.append((_statement(sql, size), [tuple(flat(rows[i:i + size])) for i in range(start, end, size)]))
+                out.append((statement_of(sql, size), [tuple(flat(rows[i:i + size])) for i in range(start, end, size)]))
             start = end
         size = max(1, size // 4)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _keyed_update(sql: str) -> tuple[tuple[int, ...], int] | None:
+    """(positions of the key parameters, rows per statement) of an UPDATE that can run in bulk, else None.
+
+    The WHERE clause must be a chain of ANDed comparisons of a column with `?` or a number (or
+    `IS [NOT] NULL`), at least one of them `column = ?`: those parameters are the row's key. A
+    table row an update changes then holds its key's values, so updates with different keys
+    change different table rows. No subqueries, quotes or RETURNING.
+    """
+    m = _UPDATE.match(sql)
+    if m is None or not _UPDATE_FROM or _UNSAFE.search(sql):
+        return None
+    before = m.group(2).count("?")  # parameters in the SET clause come first
+    keys = []
+    for condition in _AND.split(m.group(3)):
+        c = _CONDITION.match(condition)
+        if c is None:
+            return None
+        if c.group(3) == "?":
+            if c.group(2) == "=":
+                keys.append(before)
+            before += 1
+    if not keys:
+        return None
+    return tuple(keys), max(1, min(ROWS_PER_STATEMENT, MAX_VARIABLES // sql.count("?")))
+
+
+@lru_cache(maxsize=512)
+def _update_statement(sql: str, rows: int) -> str:
+    """The keyed UPDATE reading its parameters from `rows` VALUES rows: `?` number n becomes `_v.column<n>`."""
+    m = _UPDATE.match(sql)
+    parts = iter(range(1, sql.count("?") + 1))
+    assignments, conditions = (re.sub(r"\?", lambda _: f"_v.column{next(parts)}", m.group(i)) for i in (2, 3))
+    one = "(" + ",".join("?" * sql.count("?")) + ")"
+    return f"UPDATE {m.group(1)} SET {assignments} FROM (VALUES {','.join([one] * rows)}) AS _v WHERE {conditions}"
+
+
+def _rounds(rows: Sequence[Sequence[Any]], keys: tuple[int, ...]) -> list[list[Sequence[Any]]] | None:
+    """Rows split into rounds, the n-th row of each key in round n; None when a key is not all integers.
+
+    Within a round no two rows can change the same table row, so a round may run as one
+    statement; a key's rows keep their order across rounds. Keys must be integers (or NULL):
+    SQLite would take `1`, `1.0` and `'1'` for the same key where Python sees three.
+    """
+    count: dict[tuple, int] = {}
+    out: list[list[Sequence[Any]]] = []
+    for row in rows:
+        key = tuple(row[i] for i in keys)
+        for value in key:
+            if value is not None and type(value) is not int:
+                return None
+        n = count.get(key, 0)
+        count[key] = n + 1
+        if n == len(out):
+            out.append([])
+        out[n].append(row)
     return out
