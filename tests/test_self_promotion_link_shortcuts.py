@@ -49,3 +49,29 @@ def test_find_invites_still_finds_the_forms():
     assert find_invites("see .gg/xyz") == ["xyz"]
     assert find_invites("d i s c o r d . g g / spaced") == ["spaced"]
     assert find_invites("nothing here") == []
+
+
+_PIECES = st.sampled_from(["https://", "x.com", "bit.ly/", "a", " ", "\n", "[t](", ")", "](", "/p?q=1", ".", "com",
+                           "www.", "example", "@", "<", ">", "é", "discord.gg/x", "-"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join), st.lists(st.sampled_from(["https://e.com/x", "bit.ly/y"]),
+                                                              max_size=2).map(tuple))
+def test_scan_links_finds_the_links_and_blanks_the_urls_as_sub_would(text, embeds):
+    from plugins.self_promotion._links import _MASKED, _URL, _parse, scan_links
+
+    found = {}
+    masked = []
+    for m in _MASKED.finditer(text):  # find_links as first written
+        link = _parse(m.group(2), m.group(1))
+        if link is not None:
+            found.setdefault(link.url, link)
+            masked.append(m.span(2))
+    for m in _URL.finditer(text):
+        if not any(a <= m.start() < b for a, b in masked) and (link := _parse(m.group(0))) is not None:
+            found.setdefault(link.url, link)
+    for raw in embeds:
+        if (link := _parse(raw.lower())) is not None:
+            found.setdefault(link.url, link)
+    assert scan_links(text, embeds) == (list(found.values())[:20], _URL.sub(" ", text))

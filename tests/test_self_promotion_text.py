@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from plugins.self_promotion._config import SelfPromotionConfig
-from plugins.self_promotion._links import DomainSet, find_links
+from plugins.self_promotion._links import DomainSet, Link, find_links
 from plugins.self_promotion._normalize import fold, normalize, words
 from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
 from plugins.self_promotion._signals import EMPTY, Detector
@@ -76,6 +77,37 @@ def test_domain_set_subdomains_and_paths():
     assert domains.match(links["sub.example.com/a"]) == "example.com"
     assert domains.match(links["notexample.com/a"]) is None
     assert domains.match(links["x.shop.net/"]) == "shop.net"
+
+
+def _match_as_first_written(domains: DomainSet, link: Link) -> str | None:
+    host = link.host
+    while True:
+        if host in domains.hosts:
+            return host
+        for p_host, prefix in domains.prefixed:
+            if host == p_host and link.path.lower().startswith(prefix):
+                return p_host + prefix
+        dot = host.find(".")
+        if dot < 0 or host.count(".") < 1:
+            return None
+        host = host[dot + 1:]
+        if "." not in host:
+            return None
+
+
+_LABELS = st.sampled_from(["a", "b", "shop", "yt", "com", "net"])
+_HOSTS = st.lists(_LABELS, min_size=1, max_size=4).map(".".join)
+_PATHS = st.sampled_from(["/", "/@me", "/@", "/c/x", "/C/X", "/watch"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_HOSTS, st.tuples(_HOSTS, _PATHS).map("".join)), max_size=6),
+       st.lists(st.tuples(_HOSTS, _PATHS), min_size=1, max_size=40))
+def test_domain_set_answers_from_its_host_cache_as_it_would_without(entries, queries):
+    domains = DomainSet.of(entries)
+    for host, path in queries:  # hosts repeat, with other paths: cached answers must still be right
+        link = Link(f"http://{host}{path}", host, path, ())
+        assert domains.match(link) == _match_as_first_written(domains, link)
 
 
 def test_automod_wildcards():
@@ -192,11 +224,37 @@ def test_leading_wildcard_with_a_short_token_matches():
     assert matcher.match(words("turn it 3 off")) == []
 
 
+_VOCAB = ["my", "the", "off", "0", "30", "ref", "referral", "referrals", "subscribe", "subscibe", "chanel",
+          "channel", "vlog", "vlogs", "dm", "me", "for", "x", "link", "links", "amazing", "deal"]
+_PHRASE = st.tuples(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=3), st.booleans(), st.booleans()).map(
+    lambda p: ("*" if p[1] else "") + " ".join(p[0]) + ("*" if p[2] else ""))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b"]), st.lists(_PHRASE, min_size=1, max_size=5), min_size=1),
+       st.lists(st.sampled_from([*_VOCAB, "xchanel", "amazingly", "mydeal"]), max_size=12))
+@example({"a": ["*0 off", "the ref*", "*chan*", "vlog*", "*deal"]}, ["30", "off"])
+@example({"a": ["*0 off", "the ref*", "*chan*", "vlog*", "*deal"]}, ["the", "referrals"])
+@example({"a": ["*0 off", "the ref*", "*chan*", "vlog*", "*deal"]}, ["xchanel"])
+@example({"a": ["*0 off", "the ref*", "*chan*", "vlog*", "*deal"]}, ["vlogs"])
+@example({"a": ["*0 off", "the ref*", "*chan*", "vlog*", "*deal"]}, ["mydeal"])
+def test_phrase_matcher_first_test_only_spares_texts_without_a_phrase(groups, tokens):
+    from plugins.self_promotion._normalize import canonical_tokens
+
+    matcher = PhraseMatcher(groups)
+    text = words(" ".join(tokens))
+    assert matcher.match(text) == matcher._match(text, canonical_tokens(text.split()))
+
+
+# `undefang`'s first check as first written: any "http" (or look-alike) made it try every rewrite
+_FIRST_CHECK = re.compile(r"[^\x00-\x7f]|[\[\(\{<]\s*(?:\.|dot)|\s(?:\.|dot)\s|\s\.\w|\w\.\s|h[tx]{2}p", re.I)
+
+
 def _undefang_every_pass(text: str) -> str:
     """`undefang` as first written: all four rewrites whenever anything looks defanged."""
     from plugins.self_promotion import _normalize as n
 
-    if n._NON_ASCII_OR_DEFANG.search(text) is None:
+    if _FIRST_CHECK.search(text) is None:
         return text
     text = n._SCHEME.sub(lambda m: f"http{m.group(2)}://", text)
     text = n._BRACKETED_DOT.sub(r"\1.", text)
@@ -218,6 +276,11 @@ _DEFANG_PIECES = ["http", "https", "hxxp", "htxp", "hxtp", "s", "://", ":/", "//
 @example(["https:// x"], "")
 @example(["https://x", " http//y"], "")
 @example(["hxxps[:]//bit . ly / abc"], "")
+@example(["https://bit.ly/ abc"], "")
+@example(["https://bit.ly /abc"], "")
+@example(["https://x.com", " ", "httpsx"], "")
+@example(["example", " .", "com"], "")
+@example(["example", " . ", "com", "/", "x"], "")
 def test_undefang_skips_only_rewrites_that_change_nothing(pieces, trigger):
     text = trigger + "".join(pieces)  # a prefix that makes the first check pass, so every rewrite is tried
     from plugins.self_promotion._normalize import undefang

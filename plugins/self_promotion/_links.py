@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from plugins.self_promotion._normalize import TLD_PATTERN
@@ -79,15 +79,26 @@ def _parse(raw: str, masked_text: str | None = None) -> Link | None:
 
 def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
     """Links in a normalised text (masked `[text](url)` ones included) and in embeds, deduplicated."""
+    return scan_links(text, embed_urls)[0]
+
+
+def scan_links(text: str, embed_urls: tuple[str, ...] = ()) -> tuple[list[Link], str]:
+    """`find_links`, and the text with every URL-looking span replaced by a space (`_URL.sub(" ", text)`)."""
     found: dict[str, Link] = {}
     masked_spans = []
-    for m in _MASKED.finditer(text):
-        link = _parse(m.group(2), m.group(1))
-        if link is not None:
-            found.setdefault(link.url, link)
-            masked_spans.append(m.span(2))
+    if "](" in text:
+        for m in _MASKED.finditer(text):
+            link = _parse(m.group(2), m.group(1))
+            if link is not None:
+                found.setdefault(link.url, link)
+                masked_spans.append(m.span(2))
+    pieces = []
+    end = 0
     for m in _URL.finditer(text):
-        if any(a <= m.start() < b for a, b in masked_spans):
+        start = m.start()
+        pieces.append(text[end:start])
+        end = m.end()
+        if any(a <= start < b for a, b in masked_spans):
             continue
         link = _parse(m.group(0))
         if link is not None:
@@ -96,7 +107,10 @@ def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
         link = _parse(raw.lower())
         if link is not None:
             found.setdefault(link.url, link)
-    return list(found.values())[:20]
+    if pieces:
+        pieces.append(text[end:])
+        text = " ".join(pieces)
+    return list(found.values())[:20], text
 
 
 def find_invites(text: str) -> list[str]:
@@ -113,12 +127,19 @@ def find_invites(text: str) -> list[str]:
     return list(dict.fromkeys(codes))[:10]
 
 
+_MISS = object()
+_HOST_CACHE = 4096  # hosts remembered per domain set (cleared when full: hosts come from members)
+
+
 @dataclass(frozen=True, slots=True)
 class DomainSet:
     """Domains with subdomain semantics, optionally narrowed to a path prefix (`youtube.com/@`)."""
 
     hosts: frozenset[str]
     prefixed: tuple[tuple[str, str], ...]
+    # host -> entry (or None) for hosts whose answer does not depend on the path: the same few
+    # sites come up again and again
+    _by_host: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, entries) -> DomainSet:
@@ -140,16 +161,32 @@ class DomainSet:
 
     def match(self, link: Link) -> str | None:
         """The entry covering this link's host (or a parent domain), or None."""
+        by_host = self._by_host
+        found = by_host.get(link.host, _MISS)
+        if found is not _MISS:
+            return found
+        found, path_read = self._walk(link)
+        if not path_read:
+            if len(by_host) >= _HOST_CACHE:
+                by_host.clear()
+            by_host[link.host] = found
+        return found
+
+    def _walk(self, link: Link) -> tuple[str | None, bool]:
+        """(entry, whether a path-prefixed entry was consulted) from the host up through its parents."""
         host = link.host
+        path_read = False
         while True:
             if host in self.hosts:
-                return host
+                return host, path_read
             for p_host, prefix in self.prefixed:
-                if host == p_host and link.path.lower().startswith(prefix):
-                    return p_host + prefix
+                if host == p_host:
+                    path_read = True
+                    if link.path.lower().startswith(prefix):
+                        return p_host + prefix, True
             dot = host.find(".")
             if dot < 0 or host.count(".") < 1:
-                return None
+                return None, path_read
             host = host[dot + 1:]
             if "." not in host:
-                return None
+                return None, path_read

@@ -92,8 +92,17 @@ def undefang(text: str) -> str:
     `text` is folded (lower-case). Each rewrite runs only where it can change something (a
     plain `https://x` is left to itself), which spares the four passes on most links.
     """
-    if _NON_ASCII_OR_DEFANG.search(text) is None:
-        return text
+    if text.isascii():
+        # Printable ASCII has no whitespace but " ", so substring tests can show at C speed that
+        # no rewrite below could change anything (the common case: a plain "https://x" link).
+        if text.isprintable() and not (
+                " ." in text or ". " in text or " dot" in text or " /" in text or "/ " in text
+                or ("h" in text and _ODD_SCHEME.search(text) is not None)
+                or (("[" in text or "(" in text or "{" in text or "<" in text)
+                    and _DOT_IN_BRACKETS.search(text) is not None)):
+            return text
+        if _NON_ASCII_OR_DEFANG.search(text) is None:
+            return text
     if _ODD_SCHEME.search(text) is not None:
         text = _SCHEME.sub(lambda m: f"http{m.group(2)}://", text)
     if _DOT_IN_BRACKETS.search(text) is not None:

@@ -27,9 +27,13 @@ class PhraseMatcher:
         self._root: dict = {}
         self._suffix: dict[str, list] = {}  # "*word ..." keyed by the last 3 letters of the first token
         self._contains: list[tuple[str, str, str]] = []  # "*word*" single tokens: (needle, group, phrase)
+        keys: set[str] = set()
+        needles: set[str] = set()
+        raw_needles: set[str] = set()
         for group, phrases in groups.items():
             for phrase in phrases:
                 tokens, lead, trail = parse_phrase(phrase)
+                _gate_on(tokens, lead, trail, keys, needles, raw_needles)
                 entry = (group, phrase.strip())
                 if lead and trail and len(tokens) == 1:
                     self._contains.append((tokens[0], group, entry[1]))
@@ -39,6 +43,12 @@ class PhraseMatcher:
                     self._add(tokens, trail, entry)
         # "*0 off" has a first token shorter than the 3-letter key: look shorter keys up too
         self._short_suffix = any(len(key) < 3 for key in self._suffix)
+        # A text can hold a phrase only if one of these holds: a token in `_keys`, a `_needles`
+        # string in the tokens joined by spaces (after a leading space), a `_raw_needles` string
+        # in the text (see `_gate_on`).
+        self._keys = frozenset(keys)
+        self._needles = tuple(sorted(needles))
+        self._raw_needles = tuple(sorted(raw_needles))
 
     def _add(self, tokens: tuple[str, ...], trail: bool, entry: tuple[str, str]) -> None:
         node = self._root
@@ -61,6 +71,16 @@ class PhraseMatcher:
         so nested phrases from different groups do not add up twice.
         """
         toks = canonical_tokens(text.split())
+        if self._keys.isdisjoint(toks):
+            if not self._needles and not self._raw_needles:
+                return []
+            joined = " " + " ".join(toks)
+            if not any(n in joined for n in self._needles) and not any(n in text for n in self._raw_needles):
+                return []
+        return self._match(text, toks)
+
+    def _match(self, text: str, toks: list[str]) -> list[tuple[str, str]]:
+        """`match` without the first test (which only spares texts that cannot hold a phrase)."""
         root = self._root
         root_wild = root.get("*")
         found: list[tuple[int, int, tuple[str, str]]] = []
@@ -95,6 +115,35 @@ class PhraseMatcher:
             if needle in text:
                 kept.append((group, phrase))
         return list(dict.fromkeys(kept))
+
+
+# Words so frequent in chat that a phrase is a poor key for them (a speed heuristic only).
+COMMON_WORDS = frozenset(
+    "i me my mine you your u ur we us our the a an to of in on at for and or but is are was be it its "
+    "this that these if so no not do did does done go get got have has can will just now out up here "
+    "all some more new like make made use come give take look help work today me".split())
+
+
+def _gate_on(tokens: tuple[str, ...], lead: bool, trail: bool, keys: set[str], needles: set[str],
+             raw_needles: set[str]) -> None:
+    """File what any match of a phrase needs, as `PhraseMatcher.match` tests it first.
+
+    Tokens the matcher compares whole (all but a `*`-led first and a `*`-trailed last one) are
+    keys; the best of them is kept. With none, or only common words, the trailed last token must
+    start a token (needle " tok") or the led first one end a token (needle "tok"); "*word*"
+    alone is looked for in the text itself, as the matcher does.
+    """
+    if lead and trail and len(tokens) == 1:
+        raw_needles.add(tokens[0])
+        return
+    whole = tokens[1 if lead else 0:len(tokens) - 1 if trail else len(tokens)]
+    best = max(whole, key=lambda t: (t not in COMMON_WORDS, len(t)), default=None)
+    if best is not None and (best not in COMMON_WORDS or not trail):
+        keys.add(best)
+    elif trail:
+        needles.add(" " + tokens[-1])
+    else:
+        needles.add(tokens[0])
 
 
 def _wild(wild: dict, tok: str, start: int, end: int, found: list) -> None:

@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterable
 
 from plugins.self_promotion._normalize import TLD_PATTERN
-from plugins.self_promotion._phrases import parse_phrase
+from plugins.self_promotion._phrases import COMMON_WORDS, parse_phrase
 
 # Byte table cutting UTF-8 text into runs of [a-z0-9]: every other byte becomes a space.
 _RUNS = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
@@ -117,17 +117,10 @@ class PlainCheck:
         return not any(by_key[key](joined) for key in gate.intersection(words) if key in by_key)
 
 
-# Words so frequent in chat that a phrase is a poor key for them (a speed heuristic only).
-_COMMON = frozenset(
-    "i me my mine you your u ur we us our the a an to of in on at for and or but is are was be it its "
-    "this that these if so no not do did does done go get got have has can will just now out up here "
-    "all some more new like make made use come give take look help work today me".split())
-
-
 def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
     needed = tokens[:-1] if trail else tokens
-    return max(needed, key=lambda t: (t not in _COMMON, len(t)))
+    return max(needed, key=lambda t: (t not in COMMON_WORDS, len(t)))
 
 
 def _alternation(texts: set[str]) -> str:

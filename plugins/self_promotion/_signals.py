@@ -7,13 +7,7 @@ from dataclasses import dataclass
 
 from bot.config import compile_admin_regex, search_test
 from plugins.self_promotion._config import SelfPromotionConfig
-from plugins.self_promotion._links import (
-    _URL,
-    DomainSet,
-    Link,
-    find_invites,
-    find_links,
-)
+from plugins.self_promotion._links import DomainSet, Link, find_invites, find_links, scan_links
 from plugins.self_promotion._normalize import TLD_PATTERN, fold, undefang, words
 from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
 from plugins.self_promotion._quick import MAX_CHARS, PlainCheck
@@ -145,7 +139,8 @@ class Detector:
         if norm != folded:  # undefanging can glue ".gg/x" onto the word before it
             codes = list(dict.fromkeys([*codes, *find_invites(folded)]))
         invites = _case_preserving(codes, text)
-        links = [link for link in find_links(norm, embed_urls) if not _is_invite(link)]
+        links, without_urls = scan_links(norm, embed_urls)
+        links = [link for link in links if not _is_invite(link)]
         hits: dict[str, list[str]] = {}
         domains = []
         for link in links:
@@ -171,7 +166,7 @@ class Detector:
             weight = getattr(w, name, 0.0)
             if found and weight > 0:
                 signals.append(Signal(name, weight, ", ".join(dict.fromkeys(found))[:200]))
-        prose = _URL.sub(" ", norm) if links else norm
+        prose = without_urls if links else norm
         prose_words = words(prose)
         matched = [(g, p) for g, p in self.phrases.match(prose_words) if p not in learned_phrases]
         phrases = []
