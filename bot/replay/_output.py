@@ -33,6 +33,10 @@ MODERATION_KINDS = frozenset({"delete_message", "timeout", "private_notice", "mo
 _EXCERPT = 90
 
 
+# `json.dumps(record, default=str, ensure_ascii=False)` without building an encoder per record
+_encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
+
+
 def _targets(action: Action) -> tuple[int | None, int | None, int | None]:
     """(message id, channel id, member id) an action is about, where it says so itself."""
     if isinstance(action, DeleteMessage):
@@ -99,7 +103,7 @@ class Collector:
     def _write(self, record: dict[str, Any]) -> None:
         self.records += 1
         if self.out is not None:
-            self.out.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+            self.out.write(_encode(record) + "\n")
 
     def _case_for(self, plugin: str, message_id: int | None) -> RecordCase | None:
         if message_id is None:
@@ -119,16 +123,17 @@ class Collector:
                         self._older_cases, self._cases = self._cases, {}
                     self._cases[(action.plugin, action.message_id)] = action
         default = _event_targets(event)
+        stamp = at.isoformat()
         for action in actions:
             if isinstance(action, RecordCase):
                 continue
             if isinstance(action, Audit):
                 self._audit(action, at)
                 continue
-            self._action(action, event, default, batch_cases.get(action.plugin), at)
+            self._action(action, event, default, batch_cases.get(action.plugin), at, stamp)
 
     def _action(self, action: Action, event: ev.Event | None, default: tuple, batch_case: RecordCase | None,
-                at: datetime) -> None:
+                at: datetime, stamp: str) -> None:
         message_id, channel_id, author_id = _targets(action)
         case = self._case_for(action.plugin, message_id)
         if case is None and batch_case is not None and author_id in (None, batch_case.user_id):
@@ -153,7 +158,7 @@ class Collector:
         record = {
             "type": "action", "plugin": action.plugin, "action": action.kind, "guild_id": action.guild_id,
             "message_id": message_id, "channel_id": channel_id, "author_id": author_id,
-            "reasons": reasons, "score": score, "at": at.isoformat(),
+            "reasons": reasons, "score": score, "at": stamp,
         }
         if case is not None:
             record["case_key"] = case.case_key
