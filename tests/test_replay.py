@@ -317,6 +317,22 @@ async def test_a_replay_waits_for_a_backlogged_writer_without_changing_its_resul
         assert code == 0
         records = [json.loads(line) for line in jsonl.read_text().splitlines()]
         results.append([r for r in records if r["type"] != "report"] + [records[-1]["figures"]])
-        waited = flushes.count("_drive")  # the replay's loop itself waited for the writer
+        waited = flushes.count("_drive_records")  # the replay's loop itself waited for the writer
         assert waited == 0 if backlog == 10**9 else waited >= 3
     assert results[0] == results[1]
+
+
+async def test_the_writer_thread_gets_a_short_switch_interval_during_the_drive_only(tmp_path):
+    # the writer's thread takes the GIL back after each SQLite step; at 5 ms it falls behind
+    seen = []
+
+    class Probe(WordFilter):
+        @hookimpl
+        def pitchfree_message(self, event, config, ctx):
+            seen.append(sys.getswitchinterval())
+
+    before = sys.getswitchinterval()
+    code, *_ = await _replay(tmp_path, ODD / "help-thread.json", plugin=Probe())
+    assert code == 0 and seen
+    assert set(seen) == {min(before, 0.0005)}
+    assert sys.getswitchinterval() == before

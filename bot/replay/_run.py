@@ -23,6 +23,11 @@ from bot.replay._reader import ExportReader
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WRITER_BACKLOG = 20_000  # rows the replay lets the batched writer fall behind before waiting for it
+# While the replay keeps the event loop's thread busy, the writer's thread waits to take the GIL
+# back after every SQLite step, up to one switch interval (5 ms by default): at the default it
+# falls behind and the replay stops for it. 0.5 ms keeps it going alongside (measured in
+# docs/replay.md); the interval is restored when the drive ends.
+_SWITCH_INTERVAL_S = 0.0005
 
 
 class _Progress:
@@ -167,6 +172,17 @@ async def _tick(engine, executor: RecordingExecutor, collector: Collector, now: 
 async def _drive(engine, executor, readers, converter, collector, problems, tick_seconds,
                  progress) -> dict[str, Any]:
     """Dispatch every record in time order, ticking the engine as each tick boundary passes."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, _SWITCH_INTERVAL_S))
+    try:
+        return await _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,
+                                    progress)
+    finally:
+        sys.setswitchinterval(previous)
+
+
+async def _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,
+                         progress) -> dict[str, Any]:
     step = timedelta(seconds=tick_seconds)
     first = last = next_tick = None
     count = 0
