@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 ROWS_PER_STATEMENT = 256
@@ -205,18 +206,24 @@ def _rounds(rows: Sequence[Sequence[Any]], keys: tuple[int, ...]) -> list[list[S
 
     Within a round no two rows can change the same table row, so a round may run as one
     statement; a key's rows keep their order across rounds. Keys must be integers (or NULL):
-    SQLite would take `1`, `1.0` and `'1'` for the same key where Python sees three.
+    SQLite would take `1`, `1.0` and `'1'` for one key where Python sees three.
     """
-    count: dict[tuple, int] = {}
+    key_of = itemgetter(*keys)
+    row_keys = list(map(key_of, rows))
+    values = chain.from_iterable(row_keys) if len(keys) > 1 else row_keys
+    if not set(map(type, values)) <= _KEY_TYPES:
+        return None
+    if len(set(row_keys)) == len(row_keys):
+        return [list(rows)]  # the usual case: no key twice, one round
+    count: dict[Any, int] = {}
     out: list[list[Sequence[Any]]] = []
-    for row in rows:
-        key = tuple(row[i] for i in keys)
-        for value in key:
-            if value is not None and type(value) is not int:
-                return None
+    for key, row in zip(row_keys, rows, strict=True):
         n = count.get(key, 0)
         count[key] = n + 1
         if n == len(out):
             out.append([])
         out[n].append(row)
     return out
+
+
+_KEY_TYPES = frozenset({int, type(None)})
