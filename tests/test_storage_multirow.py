@@ -99,7 +99,7 @@ def test_a_keyed_update_run_becomes_rounds_of_few_statements():
     rows = [(float(i), 1, i % 300) for i in range(600)]  # every key twice: two rounds of 300
     out = statements(STAMP_Q, rows)
     assert [(sql.count("(?,?,?)"), len(params)) for sql, params in out] == [(256, 1), (16, 2), (4, 3)] * 2
-    assert all("FROM (VALUES" in sql for sql, _ in out)
+    assert all(sql.startswith("WITH _pf(") and "FROM _pf WHERE" in sql for sql, _ in out)
     batch = SETUP + [(STAMP_Q, r) for r in rows]
     assert _as_the_writer_does(batch) == _row_by_row(batch)
 
@@ -116,6 +116,16 @@ def test_a_keyed_update_run_becomes_rounds_of_few_statements():
 def test_other_updates_run_row_by_row(sql):
     rows = [tuple(range(sql.count("?")))] * 3
     assert statements(sql, rows) == [(sql, rows)]
+
+
+def test_a_bulk_update_is_not_confused_by_columns_named_like_values_columns():
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, column1 INTEGER, column2 INTEGER, _v INTEGER)")
+    db.executemany("INSERT INTO t VALUES (?, 0, 0, 0)", [(i,) for i in range(8)])
+    sql = "UPDATE t SET column1 = ? WHERE k = ? AND column2 = 0"
+    for statement, params in statements(sql, [(i * 10, i) for i in range(8)]):
+        db.executemany(statement, params)
+    assert db.execute("SELECT column1 FROM t ORDER BY k").fetchall() == [(i * 10,) for i in range(8)]
 
 
 def test_keys_that_are_not_integers_run_row_by_row():

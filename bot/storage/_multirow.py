@@ -7,7 +7,7 @@ switch interval (5 ms) per step. A writer stepping once per row then falls hopel
 behind; stepping once per `ROWS_PER_STATEMENT` rows it keeps up.
 
 Plain `INSERT ... VALUES` runs become `VALUES (...), (...)` statements. Simple keyed UPDATE
-runs become `UPDATE ... FROM (VALUES ...)` statements, applied in rounds so that no two rows
+runs become `WITH ... AS (VALUES ...) UPDATE ... FROM` statements, applied in rounds so that no two rows
 of a round can touch the same table row (see `_keyed_update`).
 """
 
@@ -193,12 +193,19 @@ def _keyed_update(sql: str) -> tuple[tuple[int, ...], int] | None:
 
 @lru_cache(maxsize=512)
 def _update_statement(sql: str, rows: int) -> str:
-    """The keyed UPDATE reading its parameters from `rows` VALUES rows: `?` number n becomes `_v.column<n>`."""
+    """The keyed UPDATE reading its parameters from `rows` VALUES rows: `?` number n becomes `_pf._pf<n>`.
+
+    The VALUES rows are a common table expression with columns of its own names, so that no
+    column of the updated table can be taken for one of them.
+    """
     m = _UPDATE.match(sql)
-    parts = iter(range(1, sql.count("?") + 1))
-    assignments, conditions = (re.sub(r"\?", lambda _: f"_v.column{next(parts)}", m.group(i)) for i in (2, 3))
-    one = "(" + ",".join("?" * sql.count("?")) + ")"
-    return f"UPDATE {m.group(1)} SET {assignments} FROM (VALUES {','.join([one] * rows)}) AS _v WHERE {conditions}"
+    count = sql.count("?")
+    parts = iter(range(1, count + 1))
+    assignments, conditions = (re.sub(r"\?", lambda _: f"_pf._pf{next(parts)}", m.group(i)) for i in (2, 3))
+    names = ",".join(f"_pf{n}" for n in range(1, count + 1))
+    one = "(" + ",".join("?" * count) + ")"
+    return (f"WITH _pf({names}) AS (VALUES {','.join([one] * rows)}) "
+            f"UPDATE {m.group(1)} SET {assignments} FROM _pf WHERE {conditions}")
 
 
 def _rounds(rows: Sequence[Sequence[Any]], keys: tuple[int, ...]) -> list[list[Sequence[Any]]] | None:
