@@ -25,11 +25,14 @@ class PhraseMatcher:
 
     def __init__(self, groups: dict[str, list[str]]) -> None:
         self._root: dict = {}
-        self._suffix: dict[str, list] = {}  # "*word ..." keyed by the last 3 letters of the first token
+        # "*word next ...", keyed by `next` (compared whole): one look-up per token
+        self._by_next: dict[str, list] = {}
+        self._suffix: dict[str, list] = {}  # other "*word ..." keyed by the last 3 letters of the first token
         self._contains: list[tuple[str, str, str]] = []  # "*word*" single tokens: (needle, group, phrase)
         keys: set[str] = set()
         needles: set[str] = set()
         raw_needles: set[str] = set()
+        rank = 0
         for group, phrases in groups.items():
             for phrase in phrases:
                 tokens, lead, trail = parse_phrase(phrase)
@@ -38,9 +41,18 @@ class PhraseMatcher:
                 if lead and trail and len(tokens) == 1:
                     self._contains.append((tokens[0], group, entry[1]))
                 elif lead:
-                    self._suffix.setdefault(tokens[0][-3:], []).append((tokens, trail, entry))
+                    # matches at one token come in the order of `(-key length, rank)`, the key
+                    # being the first token's last 3 letters: the order the first version had
+                    order = (-len(tokens[0][-3:]), rank)
+                    rank += 1
+                    if len(tokens) >= 2 and not (trail and len(tokens) == 2):
+                        self._by_next.setdefault(tokens[1], []).append((order, tokens, trail, entry))
+                    else:
+                        self._suffix.setdefault(tokens[0][-3:], []).append((order, tokens, trail, entry))
                 else:
                     self._add(tokens, trail, entry)
+        for candidates in (*self._by_next.values(), *self._suffix.values()):
+            candidates.sort(key=lambda c: c[0])
         # "*0 off" has a first token shorter than the 3-letter key: look shorter keys up too
         self._short_suffix = any(len(key) < 3 for key in self._suffix)
         # A text can hold a phrase only if one of these holds: a token in `_keys`, a `_needles`
@@ -83,6 +95,7 @@ class PhraseMatcher:
         """`match` without the first test (which only spares texts that cannot hold a phrase)."""
         root = self._root
         root_wild = root.get("*")
+        by_next, suffix = self._by_next, self._suffix
         found: list[tuple[int, int, tuple[str, str]]] = []
         n = len(toks)
         for i in range(n):
@@ -102,15 +115,24 @@ class PhraseMatcher:
                     _wild(wild, toks[j], i, j + 1, found)
                 node = node.get(toks[j])
                 j += 1
-            if self._suffix:
-                for key in (tok[-3:], tok[-2:], tok[-1:]) if self._short_suffix else (tok[-3:],):
-                    for tokens, trail, entry in self._suffix.get(key, ()):
-                        if _suffix_match(toks, i, tokens, trail):
-                            found.append((i, i + len(tokens), entry))
+            led = by_next.get(toks[i + 1]) if by_next and i + 1 < n else None
+            if suffix:
+                keys = (tok[-3:], tok[-2:], tok[-1:]) if self._short_suffix else (tok[-3:],)
+                more = [c for key in dict.fromkeys(keys) for c in suffix.get(key, ())]
+                if more:
+                    led = sorted((*led, *more), key=lambda c: c[0]) if led else more
+            if led:
+                for _, tokens, trail, entry in led:
+                    if _suffix_match(toks, i, tokens, trail):
+                        found.append((i, i + len(tokens), entry))
         if not found and not self._contains:
             return []
-        spans = [(a, b) for a, b, _ in found]
-        kept = [e for a, b, e in found if not any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)]
+        if len(found) == 1:
+            kept = [found[0][2]]
+        else:
+            spans = {(a, b) for a, b, _ in found}
+            inside = {s for s in spans if any(x <= s[0] and s[1] <= y and (x, y) != s for x, y in spans)}
+            kept = [e for a, b, e in found if (a, b) not in inside]
         for needle, group, phrase in self._contains:
             if needle in text:
                 kept.append((group, phrase))
