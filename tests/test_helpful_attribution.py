@@ -68,6 +68,16 @@ async def test_reply_to_own_question_falls_back_to_the_helpers() -> None:
         assert credits(await h.send("solved, thanks all", asker, reply_to=question)) == [(1, 2, "thanks", 1)]
 
 
+async def test_a_new_question_thanking_in_advance_credits_nobody() -> None:
+    async with await harness() as h:
+        asker, helper = h.member(1), h.member(2)
+        await h.send("why does my bot not see message content?", asker)
+        await h.send("you need the message content intent", helper, reply_to=h.last)
+        h.advance(60)
+        actions = await h.send("and how do I enable it in the portal? thanks in advance", asker)
+        assert credits(actions) == []
+
+
 async def test_no_credit_when_nobody_answered() -> None:
     async with await harness() as h:
         asker = h.member(1)

@@ -34,6 +34,14 @@ from plugins.helpful_answers import GratitudeDetector, detect_gratitude
     "vielen Dank",
     "Спасибо большое!",
     "спс",
+    "thaaanks",
+    "tyyy",
+    "you rock!",
+    "it works thanks to you",
+    "works now, thanks to your tip",
+    "thanks to <@123> for the fix",
+    "Thanks to Bob, that was it",
+    "thanks in advance! edit: thank you, that worked",
 ])
 def test_gratitude_is_detected(text: str) -> None:
     result = detect_gratitude(text)
@@ -45,6 +53,8 @@ def test_gratitude_is_detected(text: str) -> None:
     ("no thanks", "refusal"),
     ("No thank you, I'm fine", "refusal"),
     ("thanks for nothing", "refusal"),
+    ("ty for nothing", "refusal"),
+    ("thanks but no", "refusal"),
     ("gee thanks", "refusal"),
     ("thanks but it still fails", "still_failing"),
     ("thx, but that didn't work", "still_failing"),
@@ -86,6 +96,31 @@ def test_code_and_links_do_not_count() -> None:
 ])
 def test_no_credit_without_thanks(text: str) -> None:
     assert not detect_gratitude(text).creditable
+
+
+@pytest.mark.parametrize("text,category", [
+    # said before anyone helped: thanking in advance is no answer's credit
+    ("thanks in advance", "advance"),
+    ("How do I mount the volume read-only? Thanks in advance!", "advance"),
+    ("thx a lot in advance", "advance"),
+    ("gracias de antemano", "advance"),
+    ("obrigado desde já", "advance"),
+    ("merci d'avance", "advance"),
+    ("danke im voraus", "advance"),
+    ("заранее спасибо", "advance"),
+    # "thanks to" mid-sentence says what caused something, not whom the author thanks
+    ("it all broke thanks to the update", "relief"),
+    ("the build is red again, thanks to a typo", "relief"),
+])
+def test_thanks_in_advance_and_causal_thanks_to_are_not_creditable(text: str, category: str) -> None:
+    result = detect_gratitude(text)
+    assert result.category == category, text
+    assert not result.creditable, text
+
+
+def test_you_rock_needs_to_end_its_sentence() -> None:
+    assert detect_gratitude("you rock, thx").creditable
+    assert not detect_gratitude("you rock back and forth when you sit").is_gratitude
 
 
 def test_relief_and_acknowledgement_are_not_creditable() -> None:

@@ -15,7 +15,7 @@ from plugins.helpful_answers._phrases import LANGUAGES
 
 MAX_CHARS = 2000
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru")
-CATEGORIES = ("thanks", "appreciation", "success", "acknowledgement", "relief")
+CATEGORIES = ("thanks", "appreciation", "success", "acknowledgement", "relief", "advance")
 CREDIT_CATEGORIES = ("thanks", "appreciation", "success")
 
 _EMOJI = "🙏🙇"
@@ -40,7 +40,7 @@ class GratitudeResult:
     """What the detector found; truthy when the text expresses gratitude.
 
     `category` is the strongest cue found (thanks > appreciation > success > acknowledgement >
-    relief); `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
+    relief > advance); `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
     """
 
     is_gratitude: bool
@@ -54,7 +54,7 @@ class GratitudeResult:
 
     @property
     def creditable(self) -> bool:
-        """Whether the cue is one that earns credit by default (not "you're welcome"/"thank god")."""
+        """Whether the cue is one that earns credit by default (not "you're welcome", "thank god", "thanks in advance")."""
         return self.is_gratitude and self.category in CREDIT_CATEGORIES
 
 
@@ -81,6 +81,8 @@ class GratitudeDetector:
         if refusals:
             groups.append(f"(?P<refusal>{'|'.join(refusals)})")
         self._lang_of: dict[str, str] = {}
+        # relief phrases start with a thanks cue ("thanks to"): at one position the first
+        # alternative that matches wins, so they come first
         for category in ("relief", "thanks", "appreciation", "success", "acknowledgement"):
             for ls in sets:
                 frags = [f for cat, fs in ls.positives if cat == category for f in fs]
@@ -92,6 +94,11 @@ class GratitudeDetector:
                 groups.append(f"(?P<thanks_custom>{'|'.join(extra_phrases)})")
                 self._lang_of["thanks_custom"] = "custom"
         self._cues = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if groups else None
+        # "thanks in advance": looked for apart (a few more alternatives in `_cues` slow every
+        # position down); cues inside one of its matches count as `advance`
+        advance = [f for ls in sets for cat, fs in ls.positives if cat == "advance" for f in fs]
+        self._advance = re.compile(r"(?<!\w)(?:" + "|".join(advance) + r")(?!\w)") if advance else None
+        self._advance_hints = tuple(h for ls in sets for h in ls.advance_hints)
         ironic = [r for ls in sets for r in ls.ironic]
         self._ironic = re.compile("|".join(ironic)) if ironic else None
         failures = [r for ls in sets for r in ls.failures]
@@ -118,30 +125,35 @@ class GratitudeDetector:
             return NO_GRATITUDE
         best: tuple[int, str, str, int] | None = None  # (rank, category, cue, position)
         refused = False
-        for m in self._cues.finditer(lowered, max(0, first.start() - _LOOKBACK)):
+        start = max(0, first.start() - _LOOKBACK)
+        ahead = ([m.span() for m in self._advance.finditer(lowered, start)]
+                 if self._advance is not None and any(h in lowered for h in self._advance_hints) else ())
+        for m in self._cues.finditer(lowered, start):
             group = m.lastgroup
             if group == "refusal":
                 refused = True
                 continue
             category = group.rsplit("_", 1)[0]
+            if ahead and any(a <= m.start() < b for a, b in ahead):
+                category = "advance"
             rank = CATEGORIES.index(category)
             if best is None or rank < best[0]:
-                best = (rank, group, m.group(), m.start())
+                best = (rank, category, group, m.group(), m.start())
                 if rank == 0:
                     break  # nothing outranks direct thanks
         if best is None and any(c in lowered for c in _EMOJI) and not _PLEADING.search(lowered):
-            best = (0, "thanks_emoji", "🙏", 0)
+            best = (0, "thanks", "thanks_emoji", "🙏", 0)
         if best is None:
             return GratitudeResult(False, guard="refusal") if refused else NO_GRATITUDE
-        category = best[1].rsplit("_", 1)[0]
-        language = self._lang_of.get(best[1])
+        _, category, group, cue, position = best
+        language = self._lang_of.get(group)
         if self._ironic is not None and self._ironic.search(lowered):
-            return GratitudeResult(False, category, language, best[2], guard="sarcasm")
+            return GratitudeResult(False, category, language, cue, guard="sarcasm")
         if self._failure is not None and category != "relief":
-            failure = self._failure.search(lowered, best[3])
+            failure = self._failure.search(lowered, position)
             if failure is not None:
-                return GratitudeResult(False, category, language, best[2], guard="still_failing")
-        return GratitudeResult(True, category, language, best[2])
+                return GratitudeResult(False, category, language, cue, guard="still_failing")
+        return GratitudeResult(True, category, language, cue)
 
 
 def _clean(text: str) -> str:

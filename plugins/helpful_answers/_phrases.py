@@ -3,8 +3,9 @@
 Every entry is a regex fragment matched on lowercased text between word boundaries (see
 `_gratitude.GratitudeDetector`); `stems` are plain lowercase substrings, at least one of which
 any cue contains (the fast precheck). Categories: `thanks` (direct thanks), `appreciation`
-("appreciate it", "grateful"), `success` ("that worked!"), `relief` ("thank god"),
-`acknowledgement` ("you're welcome"). Only some categories earn credit (config decides).
+("appreciate it", "grateful"), `success` ("that worked!"), `relief` ("thank god", "thanks to
+the update ..."), `acknowledgement` ("you're welcome"), `advance` ("thanks in advance", said
+before anyone helped). Only some categories earn credit (config decides).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class LanguageSet:
     ironic: tuple[str, ...] = ()
     failures: tuple[str, ...] = ()
     stems: tuple[str, ...] = ()
+    advance_hints: tuple[str, ...] = ()  # substrings every `advance` phrase of the language holds
 
 
 EN = LanguageSet(
@@ -29,15 +31,22 @@ EN = LanguageSet(
     positives=(
         ("relief", (
             r"thank (?:god|goodness|heavens?|the lord|lord|christ|jesus|fuck|f\*+k|science)",
-            r"thanks? to (?!(?:you|u|ya|y'?all|all|every(?:one|body)|the (?:community|server|team|mods?|devs?))\b)",
+            # "it broke, thanks to the update": mid-sentence and before a word (a removed mention
+            # leaves a space), so "thanks to @x for the fix" and "Thanks to Bob!" stay thanks
+            r"thanks? to(?:(?<=\w thanks to)|(?<=\w, thanks to)|(?<=\w thank to)|(?<=\w, thank to))"
+            r"(?= (?!(?:you|u|ya|y'?all|your|ur|all|every(?:one|body)|the (?:community|server|team|mods?|devs?))\b)\w)",
         )),
         ("thanks", (
-            r"thanks?(?:s+)?", r"thank(?:you|u|yu|ya|yaa?|yall|ies|q)", r"thnx|thanx|thnks|thnk|thx+|thks|tks|tnx",
-            r"ty(?:sm|svm|vm|ty|y)?", r"many thanks", r"much obliged|(?:i'?m|i am|am) (?:much |very )?obliged",
+            r"tha+nk(?:s+)?", r"thank(?:you|u|yu|ya|yaa?|yall|ies|q)", r"thnx|thanx|thnks|thnk|thx+|thks|tks|tnx",
+            r"ty(?:sm|svm|vm|ty|y+)?", r"many thanks", r"(?:you|u|ya) rock(?=\s*(?:[!.,]|$))", r"much obliged|(?:i'?m|i am|am) (?:much |very )?obliged",
             r"cheers (?:mate|man|dude|bud|buddy|pal|m8|for)", r"\+ ?(?:1 ?)?rep", r"rep ?\+",
             r"(?:you(?:'re| are)|ur|you) (?:a |an |my |the )?(?:absolute |real |true )?(?:life ?saver|legend|hero)",
             r"(?:you|u) (?:just )?saved (?:me|my|us)", r"(?:you(?:'re| are)|ur|youre|your) the best",
             r"(?:i )?owe (?:you|ya|u) (?:one|a (?:beer|coffee|pizza))",
+        )),
+        ("advance", (
+            r"(?:thanks?|thank (?:you|u)|thx|ty|tyvm|cheers|(?:much )?appreciated?)(?: (?:so much|very much|a lot|all))?"
+            r",? (?:in advance|beforehand|ahead of time)",
         )),
         ("appreciation", (
             r"(?:(?:much|greatly|really|truly|very much|highly|deeply|so|very|definitely|(?:it'?s|is) (?:much |greatly |really )?) )?appreciated",
@@ -58,9 +67,9 @@ EN = LanguageSet(
     ),
     refusals=(
         r"no,? thanks?(?: you| u)?", r"no,? ty", r"nah,? thanks?", r"no thx",
-        r"(?:i'?d|i would) rather not,? thanks?(?: you)?", r"thanks?,? but no thanks?",
+        r"(?:i'?d|i would) rather not,? thanks?(?: you)?", r"thanks?,? but no(?: thanks?| thank you)?",
         r"thank(?:s| you)? me later", r"don'?t (?:need to )?thank me", r"no need to thank(?: me)?",
-        r"thanks? (?:for|4) (?:nothing|wasting|ruining|the downvote)s?", r"gee,? thanks?", r"thanks,? i hate it",
+        r"(?:thanks?|ty|thx) (?:for|4) (?:nothing|wasting|ruining|the downvote)s?", r"gee,? thanks?", r"thanks,? i hate it",
         r"thanks? obama", r"thank(?:s| you)?,? (?:ro)?bot", r"not thankful", r"not grateful", r"ungrateful",
     ),
     ironic=(r"(?<!\w)/s(?:arc(?:asm)?)?(?!\w)", r"yeah,? right", r"🙄", r"😒", r"🖕"),
@@ -70,16 +79,18 @@ EN = LanguageSet(
         r"(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) work(?:ing)?", r"same (?:error|issue|problem)",
         r"no luck", r"didn'?t help", r"did not help",
     ),
-    stems=("thank", "thx", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
+    stems=("thank", "thaa", "thx", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
            "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
            "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
-           "trick", "fixed", "solved", "welcome"),
+           "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
+    advance_hints=("in advance", "beforehand", "ahead of time"),
 )
 
 ES = LanguageSet(
     code="es",
     positives=(
         ("relief", (r"gracias a dios",)),
+        ("advance", (r"(?:(?:muchas )?gracias|te lo agradezco) (?:de antemano|por adelantado)",)),
         ("thanks", (r"(?:muchas |mil |muchísimas |muchisimas )?gracias", r"grax|grcs|grs",
                     r"te lo agradezco|se (?:te )?agradece|(?:muy )?agradecid[oa]s?|te agradezco|le agradezco")),
         ("success", (r"(?:ya )?(?:funcionó|funciono|funciona) (?:perfecto|perfectamente|bien)?", r"lo solucion[eé]")),
@@ -88,12 +99,14 @@ ES = LanguageSet(
     refusals=(r"no,? gracias", r"gracias por nada"),
     failures=(r"(?:sigue|todav[ií]a|a[uú]n) (?:sin funcionar|no funciona|falla)", r"no funcion(?:a|ó|o)"),
     stems=("graci", "grax", "grcs", "agrade", "funcion", "solucion", "de nada", "no hay de", "con gusto"),
+    advance_hints=("de antemano", "por adelantado"),
 )
 
 PT = LanguageSet(
     code="pt",
     positives=(
         ("relief", (r"gra[cç]as a deus",)),
+        ("advance", (r"(?:(?:muito )?obrigad[oa]|valeu|agrade[cç]o),? desde j[aá]|desde j[aá],? (?:(?:muito )?obrigad[oa]|agrade[cç]o)",)),
         ("thanks", (r"(?:muito )?obrigad[oa]s?|brigad[oa]|obg|obgd[oa]?|valeu|vlw|agrade[cç]o|"
                     r"muito grat[oa]|gratid[aã]o",)),
         ("success", (r"(?:deu certo|funcionou|resolveu)",)),
@@ -103,12 +116,14 @@ PT = LanguageSet(
     failures=(r"(?:ainda|continua) (?:n[aã]o funciona|dando erro|com erro)", r"n[aã]o (?:funcionou|funciona|deu certo)"),
     stems=("brigad", "obg", "valeu", "vlw", "agrade", "grat", "graças", "gracas", "deu certo", "funcionou",
            "resolveu", "de nada", "por nada", "disponha"),
+    advance_hints=("desde j",),
 )
 
 FR = LanguageSet(
     code="fr",
     positives=(
         ("relief", (r"dieu merci",)),
+        ("advance", (r"merci(?: beaucoup)? (?:d'avance|par avance|à l'avance|a l'avance)",)),
         ("thanks", (r"merci(?: beaucoup| bien| mille fois| infiniment)?|mille mercis|mrc|mci",
                     r"je (?:te|vous) remercie|remerciements?|reconnaissante?")),
         ("success", (r"(?:ça|ca|cela) (?:a |m'a )?(?:marché|marche|fonctionné|fonctionne) (?:maintenant|nickel|parfaitement)",
@@ -120,12 +135,14 @@ FR = LanguageSet(
               r"toujours (?:la même|le même) (?:erreur|problème)"),
     stems=("merci", "mrc", "mci", "remerci", "reconnaiss", "marché", "marche", "fonctionn", "résolu",
            "resolu", "de rien", "plaisir", "en prie"),
+    advance_hints=("avance",),
 )
 
 DE = LanguageSet(
     code="de",
     positives=(
         ("relief", (r"gott sei dank",)),
+        ("advance", (r"(?:danke|vielen dank|besten dank)(?: schon)? im voraus",)),
         ("thanks", (r"danke(?:sch[oö]n| sch[oö]n| sehr| dir| euch| vielmals)?|dankesch[oö]n|vielen dank|"
                     r"besten dank|tausend dank|herzlichen dank|thx|dank dir|dankbar",)),
         ("success", (r"(?:hat|es hat) (?:jetzt )?(?:geklappt|funktioniert)", r"funktioniert jetzt|l[aä]uft jetzt")),
@@ -134,12 +151,14 @@ DE = LanguageSet(
     refusals=(r"nein,? danke", r"danke f[uü]r nichts"),
     failures=(r"(?:funktioniert|geht|klappt|l[aä]uft) (?:immer )?(?:noch )?nicht",),
     stems=("dank", "thx", "geklappt", "funktioniert", "läuft", "lauft", "gern", "bitte"),
+    advance_hints=("im voraus",),
 )
 
 RU = LanguageSet(
     code="ru",
     positives=(
         ("relief", (r"слава богу",)),
+        ("advance", (r"заранее (?:спасибо|благодарю|благодарен|благодарна)|(?:спасибо|благодарю) заранее",)),
         ("thanks", (r"спасибо(?: большое| огромное)?|спасиб|спс|сенкс|пасиб[оa]?|благодарю|благодарен|"
                     r"благодарна|благодарочка|мерси",)),
         ("success", (r"(?:всё|все|теперь) (?:заработало|работает)|заработало|помогло",)),
@@ -149,6 +168,7 @@ RU = LanguageSet(
     failures=(r"(?:всё ещё|все еще|всё равно|все равно|по-прежнему)?\s*не (?:работает|помогло|заработало)",),
     stems=("спасиб", "пасиб", "спс", "сенкс", "благодар", "мерси", "работа", "помогло", "не за что",
            "обращай"),
+    advance_hints=("заранее",),
 )
 
 LANGUAGES: dict[str, LanguageSet] = {s.code: s for s in (EN, ES, PT, FR, DE, RU)}
