@@ -120,6 +120,40 @@ async def test_trusted_members_may_promote():
         assert case(await h.send(PROMO, author=newer)) is not None
 
 
+CHAT_PLUG = "check out my channel's pinned message for the config"
+
+
+async def test_an_established_members_link_free_call_to_action_counts_half():
+    async with await harness() as h:
+        veteran = await regular(h, 21, messages=60)  # 100 days, 60 messages: established
+        assert case(await h.send(CHAT_PLUG, author=veteran)) is None
+        newer = await regular(h, 22, messages=10)  # 100 days, but 10 messages
+        assert case(await h.send(CHAT_PLUG, author=newer)) is not None
+        # a link makes it a pitch again, whoever posts it
+        flagged = case(await h.send("check out my channel https://youtube.com/@veteran", author=veteran))
+        assert flagged is not None and "established_member" not in dict(flagged.signals)
+
+
+async def test_an_established_member_who_pitches_often_is_flagged_by_the_ratio():
+    async with await harness() as h:
+        veteran = await regular(h, 23, messages=60)
+        decisions = []
+        for _ in range(3):
+            for i in range(5):
+                await h.send(f"ordinary chat {i}", author=veteran)
+            decisions.append(case(await h.send("my art commissions are open, link in bio", author=veteran)))
+        assert decisions[:2] == [None, None]  # two pitches in twenty messages: the 9:1 rule holds
+        signals = dict(decisions[2].signals)
+        assert "promo_ratio" in signals and signals["established_member"] == 0.0
+        assert signals["cta:explicit_plug"] == 0.5  # counted at half weight, the ratio in full
+
+
+async def test_established_members_can_be_judged_like_anyone():
+    async with await harness(context={"established_days": 0}) as h:
+        veteran = await regular(h, 24, messages=60)
+        assert case(await h.send(CHAT_PLUG, author=veteran)) is not None
+
+
 async def test_moderators_and_bots_are_not_checked():
     async with await harness() as h:
         mod = h.member(21, roles=[MOD_ROLE])

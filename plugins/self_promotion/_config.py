@@ -103,6 +103,14 @@ class Context(StrictModel):
         "accounts at least this old pass the trust gate (their history may predate what the bot saw).")
     trusted_promotion_days: float = Field(0, ge=0, description="Members this many days in the server (and `trusted_promotion_messages`) may promote; 0 = off.")
     trusted_promotion_messages: int = Field(0, ge=0, description="Messages needed, with `trusted_promotion_days`, to be allowed to promote.")
+    established_days: float = Field(
+        30, ge=0, description="Members this many days in the server (join date unknown: with an account this old) "
+        "and with `established_messages` are established: their calls to action without a link count at "
+        "`established_phrase_weight`; 0 = off.")
+    established_messages: int = Field(50, ge=0, description="Messages needed, with `established_days`, to be established.")
+    established_phrase_weight: float = Field(
+        0.5, ge=0, le=1, description="Share of their weight that call-to-action phrases keep in an established "
+        "member's message without a link or invite (the 9:1 rule and cross-posting still count in full).")
     crosspost_window_minutes: float = Field(10, gt=0, description="Window for cross-posting detection.")
     crosspost_channels: int = Field(3, ge=2, description="Distinct channels with the same text that count as cross-posting.")
     crosspost_similarity: float = Field(0.8, gt=0, le=1, description="Word-set similarity for 'nearly the same' text.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,16 @@ def _recently_joined(msg: Message, days: float | None, c) -> bool:
     if created is not None:
         return (msg.created_at - created).total_seconds() / 86400 < c.trust_min_account_days
     return True
+
+
+def _established(msg: Message, days: float | None, prior: int, c) -> bool:
+    """Long in the server (account age stands in for an unknown join date) and many messages seen."""
+    if c.established_days <= 0 or prior < c.established_messages:
+        return False
+    if days is not None:
+        return days >= c.established_days
+    created = msg.author.created_at
+    return created is not None and (msg.created_at - created).total_seconds() / 86400 >= c.established_days
 
 
 def _below_gate(msg: Message, days: float | None, prior: int, c) -> bool:
@@ -245,6 +256,16 @@ class SelfPromotion:
             if channels >= c.crosspost_channels:
                 signals.append(Signal("crosspost", w.crosspost, f"same text in {channels} channels"))
         self._remember(hist, msg, content, promotional, edited)
+        if not has_link and c.established_phrase_weight < 1 and any(s.name.startswith("cta:") for s in signals) \
+                and _established(msg, days, prior, c):
+            # A regular's "watch my video of the bug" in conversation: phrases alone weigh less;
+            # pitching often (the 9:1 rule) or cross-posting still counts in full.
+            factor = c.established_phrase_weight
+            signals = [replace(s, weight=round(s.weight * factor, 6)) if s.name.startswith("cta:") else s
+                       for s in signals]
+            tenure = f"{days:.0f} days" if days is not None else "an old account"
+            signals.append(Signal("established_member", 0.0, f"{tenure}, {prior} messages: calls to action "
+                                                             f"without a link count x{factor:g}"))
         return signals, False
 
     def _remember(self, hist: MemberHistory, msg: Message, content: Content, promotional: bool, edited: bool) -> None:
