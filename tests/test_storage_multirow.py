@@ -112,6 +112,8 @@ def test_a_keyed_update_run_becomes_rounds_of_few_statements():
     "UPDATE q SET who = 'x' WHERE g = ? AND m = ?",
     "UPDATE OR IGNORE q SET who = ? WHERE g = ? AND m = ?",
     "UPDATE q SET at = ? WHERE g = ? AND at BETWEEN ? AND ?",
+    "UPDATE q SET at = ?3 WHERE g = ? AND m = ?",  # a numbered parameter
+    "UPDATE q SET at = :at WHERE g = ? AND m = ?",  # a named one
 ])
 def test_other_updates_run_row_by_row(sql):
     rows = [tuple(range(sql.count("?")))] * 3

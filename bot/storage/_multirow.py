@@ -44,7 +44,8 @@ _UPDATE = re.compile(r"^\s*UPDATE\s+(\w+)\s+SET\s+(.+?)\s+WHERE\s+(.+?)\s*$", re
 _CONDITION = re.compile(
     r"^\s*(\w+)\s*(?:(=|<>|!=|<=|>=|<|>)\s*(\?|-?\d+(?:\.\d+)?)|IS\s+(?:NOT\s+)?NULL)\s*$", re.IGNORECASE)
 _AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
-_UNSAFE = re.compile(r"\bSELECT\b|\bRETURNING\b|['\";]", re.IGNORECASE)
+# subqueries, RETURNING, quotes, and numbered or named parameters (only plain `?` are rewritten)
+_UNSAFE = re.compile(r"\bSELECT\b|\bRETURNING\b|['\";]|\?\d|[:@$][A-Za-z_]", re.IGNORECASE)
 # UPDATE ... FROM arrived in SQLite 3.33.
 _UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
 
