@@ -17,45 +17,12 @@ from plugins.self_promotion._ladder import build_actions, case_key
 from plugins.self_promotion._signals import Content, Detector, Signal
 from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
+from plugins.self_promotion._tenure import below_gate, established, recently_joined
 
 _INVITE_CACHE = 10_000
 _PROMOTIONAL = 0.5  # content score that makes a message count as promotional (ratio, promo channels)
 _CALL_TO_ACTION = 0.4  # phrase weight from which a newcomer's first messages count like links
 _NO_LEARNED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-
-
-def _recently_joined(msg: Message, days: float | None, c) -> bool:
-    """Whether the first messages the bot sees can be the member's first in the server.
-
-    A member who joined long before the bot started (or before an export begins) is not a
-    newcomer just because the bot has not seen them write yet.
-    """
-    if days is not None:
-        return days < c.trust_min_days
-    created = msg.author.created_at
-    if created is not None:
-        return (msg.created_at - created).total_seconds() / 86400 < c.trust_min_account_days
-    return True
-
-
-def _established(msg: Message, days: float | None, prior: int, c) -> bool:
-    """Long in the server (account age stands in for an unknown join date) and many messages seen."""
-    if c.established_days <= 0 or prior < c.established_messages:
-        return False
-    if days is not None:
-        return days >= c.established_days
-    created = msg.author.created_at
-    return created is not None and (msg.created_at - created).total_seconds() / 86400 >= c.established_days
-
-
-def _below_gate(msg: Message, days: float | None, prior: int, c) -> bool:
-    """Trust gate: days in server and messages sent; account age stands in for an unknown join date."""
-    if days is not None:
-        return days < c.trust_min_days or prior < c.trust_min_messages
-    created = msg.author.created_at
-    if created is not None:
-        return (msg.created_at - created).total_seconds() / 86400 < c.trust_min_account_days
-    return prior < c.trust_min_messages
 
 
 class SelfPromotion:
@@ -236,13 +203,13 @@ class SelfPromotion:
                 return [*signals, Signal("promo_channel_limit", config.threshold, detail)], False
             return signals, True
         pitch = has_link or any(s.weight >= _CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
-        if pitch and w.first_messages > 0 and prior < c.first_messages and _recently_joined(msg, days, c):
+        if pitch and w.first_messages > 0 and prior < c.first_messages and recently_joined(msg, days, c):
             signals.append(Signal("first_messages", w.first_messages, f"message {prior + 1} seen from this member"))
         if pitch and w.link_only > 0 and content.other_words <= c.link_only_max_words \
                 and plain < c.participation_messages:
             signals.append(Signal("link_only", w.link_only, f"only a link or call to action; {plain} earlier "
                                                             "message(s) without links"))
-        if has_link and w.trust_gate > 0 and _below_gate(msg, days, prior, c):
+        if has_link and w.trust_gate > 0 and below_gate(msg, days, prior, c):
             shown = f"{days:.1f} days" if days is not None else "unknown tenure"
             signals.append(Signal("trust_gate", w.trust_gate, f"{shown}, {prior} message(s)"))
         if promotional and w.promo_ratio > 0 and hist.count >= c.promo_ratio_min_messages:
@@ -257,7 +224,7 @@ class SelfPromotion:
                 signals.append(Signal("crosspost", w.crosspost, f"same text in {channels} channels"))
         self._remember(hist, msg, content, promotional, edited)
         if not has_link and c.established_phrase_weight < 1 and any(s.name.startswith("cta:") for s in signals) \
-                and _established(msg, days, prior, c):
+                and established(msg, days, prior, c):
             # A regular's "watch my video of the bug" in conversation: phrases alone weigh less;
             # pitching often (the 9:1 rule) or cross-posting still counts in full.
             factor = c.established_phrase_weight
