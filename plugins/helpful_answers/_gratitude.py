@@ -7,6 +7,7 @@ at most `MAX_CHARS` characters with linear-time regexes, so any input is handled
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,15 +127,16 @@ class GratitudeDetector:
         best: tuple[int, str, str, int] | None = None  # (rank, category, cue, position)
         refused = False
         start = max(0, first.start() - _LOOKBACK)
-        ahead = ([m.span() for m in self._advance.finditer(lowered, start)]
-                 if self._advance is not None and any(h in lowered for h in self._advance_hints) else ())
+        ahead: list[int] = []  # starts and ends of "thanks in advance" phrases, in order
+        if self._advance is not None and any(h in lowered for h in self._advance_hints):
+            ahead = [i for m in self._advance.finditer(lowered, start) for i in m.span()]
         for m in self._cues.finditer(lowered, start):
             group = m.lastgroup
             if group == "refusal":
                 refused = True
                 continue
             category = group.rsplit("_", 1)[0]
-            if ahead and any(a <= m.start() < b for a, b in ahead):
+            if ahead and bisect_right(ahead, m.start()) % 2:  # inside a phrase: between a start and its end
                 category = "advance"
             rank = CATEGORIES.index(category)
             if best is None or rank < best[0]:
