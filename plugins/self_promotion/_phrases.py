@@ -146,6 +146,11 @@ COMMON_WORDS = frozenset(
     "all some more new like make made use come give take look help work today me".split())
 
 
+def rarest(tokens: tuple[str, ...]) -> str | None:
+    """The token a phrase is best gated on: an uncommon word before a common one, then the longest."""
+    return max(tokens, key=lambda t: (t not in COMMON_WORDS, len(t)), default=None)
+
+
 def _gate_on(tokens: tuple[str, ...], lead: bool, trail: bool, keys: set[str], needles: set[str],
              raw_needles: set[str]) -> None:
     """File what any match of a phrase needs, as `PhraseMatcher.match` tests it first.
@@ -158,8 +163,7 @@ def _gate_on(tokens: tuple[str, ...], lead: bool, trail: bool, keys: set[str], n
     if lead and trail and len(tokens) == 1:
         raw_needles.add(tokens[0])
         return
-    whole = tokens[1 if lead else 0:len(tokens) - 1 if trail else len(tokens)]
-    best = max(whole, key=lambda t: (t not in COMMON_WORDS, len(t)), default=None)
+    best = rarest(tokens[1 if lead else 0:len(tokens) - 1 if trail else len(tokens)])
     if best is not None and (best not in COMMON_WORDS or not trail):
         keys.add(best)
     elif trail:

@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterable
 
 from plugins.self_promotion._normalize import TLD_PATTERN
-from plugins.self_promotion._phrases import COMMON_WORDS, parse_phrase
+from plugins.self_promotion._phrases import parse_phrase, rarest
 
 # Byte table cutting UTF-8 text into runs of [a-z0-9]: every other byte becomes a space.
 _RUNS = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
@@ -119,8 +119,7 @@ class PlainCheck:
 
 def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
-    needed = tokens[:-1] if trail else tokens
-    return max(needed, key=lambda t: (t not in COMMON_WORDS, len(t)))
+    return rarest(tokens[:-1] if trail else tokens)  # never empty: a lone `word*` is a needle
 
 
 def _alternation(texts: set[str]) -> str:
