@@ -285,3 +285,16 @@ async def test_write_runs_rolls_back_everything_when_a_statement_fails(tmp_path)
     await db.write_runs([(INSERT, [("e",)])])  # the connection is usable afterwards
     assert [r[0] for r in await db.fetchall("SELECT v FROM rows")] == ["e"]
     await db.close()
+
+
+async def test_none_and_bools_are_stored_as_null_and_integers(tmp_path):
+    # The adapters that make None and bool cheap to bind must not change what is stored.
+    db = await Database.open(str(tmp_path / "t.db"))
+    await db.execute("CREATE TABLE v (a, b, c)")
+    await db.write_runs([("INSERT INTO v (a, b, c) VALUES (?, ?, ?)", [(None, True, False), (1, 2.5, "x")])])
+    rows = await db.fetchall("SELECT typeof(a), a, typeof(b), b, typeof(c), c FROM v ORDER BY rowid")
+    await db.close()
+    assert rows == [("null", None, "integer", 1, "integer", 0), ("integer", 1, "real", 2.5, "text", "x")]
+    # found by the registry's first lookup (the slow path they replace gives the same values)
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+    assert sqlite3.adapters[(bool, sqlite3.PrepareProtocol)](True) == 1

@@ -16,6 +16,14 @@ import aiosqlite
 
 log = logging.getLogger("pitchfree.storage")
 
+# sqlite3 binds int, float and str directly, but looks every other parameter up in its adapter
+# registry; for None and bool that lookup misses and two failing attribute lookups follow. That
+# made a None or a True cost about six times what an int costs to bind, and binding is most of
+# what the writer thread does while it holds the GIL (the event loop waits meanwhile). These
+# adapters are found by the first lookup and give what sqlite3 binds anyway: NULL, and 1 or 0.
+sqlite3.register_adapter(type(None), {}.get)  # `{}.get(None)` is None (a C call): bound as NULL
+sqlite3.register_adapter(bool, int)
+
 
 class StorageError(Exception):
     """A storage problem with a message an operator can act on."""
