@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from bot.events import Message
 
@@ -20,6 +21,7 @@ MAX_MEMBERS = 500_000
 # What attribution remembers about one message, as a plain tuple (the cheapest record to build
 # for every message): (message_id, channel_id, author_id, at, reply_to_author_id, mention_ids).
 Seen = tuple[int, int, int, datetime, int | None, tuple[int, ...]]
+_AUTHOR = itemgetter(2)
 
 
 @dataclass(slots=True)
@@ -113,6 +115,8 @@ class Conversations:
         if not channel:
             return []
         owns_thread = self.thread_owner(channel_id) == asker
+        if not owns_thread and asker not in map(_AUTHOR, channel):
+            return []  # the asker said nothing here lately: the scan below would find no question
         recent: list[Seen] = []
         asked_at: datetime | None = None
         oldest = at - timedelta(seconds=window_s)
