@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot import events as ev
+from bot._frozen import builder_of
 from bot.replay._merge import parse_timestamp
 from bot.replay._reader import ExportReader
 
@@ -23,6 +24,10 @@ _DISCORD_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 _BOUNDARY = frozenset(" \t\n,.!?:;)]}>'\"")
 _EVERYONE = ("everyone", "here")
 _MAX_AT_SIGNS = 50  # bounded work on pathological content
+# Built through their mutable twins (see bot._frozen.builder_of), as the Discord adapter does:
+# this runs for every record of an export.
+_MESSAGE, _MessageTwin = ev.Message, builder_of(ev.Message)
+_CREATED, _CreatedTwin = ev.MessageCreated, builder_of(ev.MessageCreated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,11 +205,14 @@ class Converter:
         if self.first_message_at is None or ts < self.first_message_at:
             self.first_message_at = ts
         message = self._message(info, ts, mid, raw, member)
-        out: list[ev.Event] = [ev.MessageCreated(message)]
+        event = _CreatedTwin(message)
+        event.__class__ = _CREATED
         reactions = raw.get("reactions")
         if reactions:
+            out: list[ev.Event] = [event]
             self._reactions(out, message, reactions)
-        return out
+            return out
+        return [event]
 
     def _join(self, info: ChannelInfo, ts: datetime, mid: int, author: dict) -> list[ev.Event]:
         if self._seen(mid, _int(author.get("id")) or 0):
@@ -265,11 +273,13 @@ class Converter:
             except (TypeError, ValueError):
                 edited_at = None
         # positional, in field order: the cheapest way to build the event (see bot/_frozen.py)
-        return ev.Message(
+        message = _MessageTwin(
             info.guild_id, info.channel_id, mid, member, content, ts, info.parent_channel_id,
             info.category_id, info.is_thread, bool(forum), owner, mention_ids, role_ids,
             reply_id, reply_author, names, urls, edited_at,
         )
+        message.__class__ = _MESSAGE
+        return message
 
     def _reactions(self, out: list[ev.Event], message: ev.Message, reactions: list) -> None:
         """Reactions that list their users become ReactionAdded at the message's time; counts alone don't."""
