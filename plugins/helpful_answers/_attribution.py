@@ -44,6 +44,7 @@ class Conversations:
         self.channels: dict[int, deque[Seen]] = {}
         self.threads: dict[int, tuple[int, bool]] = {}  # thread id -> (owner id, is forum post)
         self.members: OrderedDict[int, MemberStats] = OrderedDict()
+        self.bots: set[int] = set()  # the remembered members that are bots (searches test this set)
 
     def observe(self, message: Message) -> Seen:
         """Remember a new message (hot path: a tuple, a few dict operations, bounded)."""
@@ -51,11 +52,13 @@ class Conversations:
         stats = self.members.get(author.id)
         if stats is None:
             if len(self.members) >= MAX_MEMBERS:
-                self.members.popitem(last=False)
+                self.bots.discard(self.members.popitem(last=False)[0])
             # Without a join date (exports rarely have one), the first message seen is a safe
             # lower bound of the member's tenure.
             joined = (author.joined_at or message.created_at).timestamp()
             stats = self.members[author.id] = MemberStats(0, joined, author.is_bot)
+            if author.is_bot:
+                self.bots.add(author.id)
         stats.messages += 1
         message_id = message.message_id
         channel_id = message.channel_id
@@ -89,8 +92,7 @@ class Conversations:
 
     def is_bot(self, user_id: int) -> bool:
         """Whether a member is known to be a bot."""
-        stats = self.members.get(user_id)
-        return stats is not None and stats.is_bot
+        return user_id in self.bots
 
     def thread_owner(self, channel_id: int) -> int | None:
         """The owner of a thread or forum post, when known."""
@@ -133,7 +135,8 @@ class Conversations:
         if asked_at is None and not owns_thread:
             return []
         # (message_id, channel_id, author_id, at, reply_to_author_id, mention_ids) tuples
-        after = [s for s in recent if (asked_at is None or s[3] >= asked_at) and not self.is_bot(s[2])]
+        bots = self.bots
+        after = [s for s in recent if (asked_at is None or s[3] >= asked_at) and s[2] not in bots]
         direct = [author_id for _, _, author_id, _, reply_to, mentions in after
                   if reply_to == asker or asker in mentions]
         if direct:
