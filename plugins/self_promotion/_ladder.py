@@ -66,11 +66,11 @@ def notice_text(config: SelfPromotionConfig, msg: Message, signals: list[Signal]
 
 def build_actions(config: SelfPromotionConfig, msg: Message, signals: list[Signal], score: float,
                   strikes: int, *, observe: bool) -> tuple[str, list[Action]]:
-    """(decision, actions) for a flagged message at the given strike count."""
+    """(decision, actions) for a flagged message at the given strike count; the case record comes first."""
     step = step_for(config, strikes)
     guild, uid = msg.guild_id, msg.author.id
-    reason = f"self-promotion score {score:.2f} >= {config.threshold:.2f}: " + "; ".join(s.line() for s in signals)
-    reason = reason[:900]
+    lines = tuple(s.line() for s in signals)
+    reason = (f"self-promotion score {score:.2f} >= {config.threshold:.2f}: " + "; ".join(lines))[:900]
     common = {"plugin": PLUGIN, "reason": reason, "guild_id": guild}
     actions: list[Action] = []
     if observe:
@@ -90,7 +90,7 @@ def build_actions(config: SelfPromotionConfig, msg: Message, signals: list[Signa
     if observe or step.alert or config.alert_every_case:
         title = f"Self-promotion by <@{uid}>" + (" (observe mode)" if observe else f": strike {strikes}")
         actions.append(ModAlert(
-            **common, title=title, reasons=tuple(s.line() for s in signals), message_link=msg.jump_url,
+            **common, title=title, reasons=lines, message_link=msg.jump_url,
             channel_id=msg.channel_id, message_id=msg.message_id, author_id=uid, score=round(score, 3),
             taken=taken, buttons=BUTTONS, case_key=key, group_key=f"{PLUGIN}:user:{uid}",
         ))

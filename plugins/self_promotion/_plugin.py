@@ -13,7 +13,7 @@ from bot.events import Message, MessageCreated, MessageEdited
 from bot.hookspecs import hookimpl
 from plugins.self_promotion import _commands, _feedback
 from plugins.self_promotion._config import SelfPromotionConfig
-from plugins.self_promotion._ladder import build_actions, case_key
+from plugins.self_promotion._ladder import build_actions
 from plugins.self_promotion._signals import Content, Detector, Signal
 from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
@@ -289,9 +289,10 @@ class SelfPromotion:
             strikes = await self.active_strikes(guild, uid, since)
         decision, actions = build_actions(config, msg, signals, score, strikes, observe=observe)
         if self.store is not None:
+            case = actions[0]  # build_actions puts the case first; its signals are (name, rounded weight)
             await self.store.record_decision(
-                guild, msg.message_id, uid, msg.channel_id, case_key(msg.message_id), at, score, decision,
-                [(s.name, round(s.weight, 3)) for s in signals], content.domains, content.phrases, replace=True)
+                guild, msg.message_id, uid, msg.channel_id, case.case_key, at, score, decision,
+                case.signals, content.domains, content.phrases, replace=True)
         return actions
 
     async def add_strike(self, guild_id: int, message_id: int, user_id: int, at: datetime) -> bool:

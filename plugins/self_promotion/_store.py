@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.storage import BatchedWriter, Database, Migration
@@ -156,7 +157,7 @@ class PromoStore:
 
     async def record_decision(self, guild_id: int, message_id: int, user_id: int, channel_id: int | None,
                               case_key: str, at: datetime, score: float, decision: str,
-                              signals: list[tuple[str, float]], domains, phrases, *, replace: bool) -> None:
+                              signals: Sequence[tuple[str, float]], domains, phrases, *, replace: bool) -> None:
         """Store a decision; a bot decision replaces a member report of the same message."""
         conflict = ("DO UPDATE SET score = excluded.score, decision = excluded.decision, "
                     "signals = excluded.signals, domains = excluded.domains, phrases = excluded.phrases, "
