@@ -230,3 +230,42 @@ async def test_storage_failure_alerts_moderators_and_moderation_continues():
         assert [a.kind for a in await h.send("spam", author=h.member(1))] == ["delete_message"]
         h.engine.writer._db = real_db
         h.engine.writer._pending.clear()
+
+
+class Background:
+    """Starts background work from its timer: one job that finishes late, one that fails."""
+
+    def __init__(self):
+        self.ctx = None
+        self.done: list[str] = []
+        self.release = asyncio.Event()
+
+    @hookimpl
+    def pitchfree_startup(self, ctx):
+        self.ctx = ctx
+
+    @hookimpl
+    async def pitchfree_tick(self, guild_id, now):
+        self.ctx.spawn(self._slow())
+        self.ctx.spawn(self._broken())
+        return None
+
+    async def _slow(self):
+        await self.release.wait()
+        self.done.append("slow")
+
+    async def _broken(self):
+        raise RuntimeError("rollup failed")
+
+
+async def test_background_work_is_tracked_its_failure_recorded_and_shutdown_waits_for_it():
+    plugin = Background()
+    h = await Harness.create(plugins={"background": plugin}, guild_config={})
+    await h.engine.tick(h.now)  # returns at once: the timer does not wait for its background work
+    for _ in range(3):  # the failing job runs, then its done callback
+        await asyncio.sleep(0)
+    assert plugin.done == [] and len(h.engine._background) == 1
+    assert "RuntimeError: rollup failed" in h.engine.status()["faults"]["background"]["last_error"]
+    asyncio.get_running_loop().call_later(0.01, plugin.release.set)
+    await h.close()  # engine.stop() waits for the slow job before closing the database
+    assert plugin.done == ["slow"]
