@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 
@@ -196,16 +197,49 @@ def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
         for phrase in group.phrases:
             texts += _phrase_variants(phrase)
     texts += [f"{a} {b}" for a in _LINK_FORMS[:8] for b in ("my channel", "lol")]
-    cleared = 0
+    cleared = certain = 0
     for text in texts:
         folded = fold(text)
         if check.plain(folded):
             cleared += 1
             assert not _prefilter_matches(det, text), text
             assert det.content(text) is EMPTY, text
+        if check.verdict(folded) is False:  # "certainly a match": RE2 is not asked
+            certain += 1
+            assert _prefilter_matches(det, text), text
         assert det.plain(text) == (not _prefilter_matches(det, text)), text
-    assert cleared >= 10  # and it does clear ordinary text
+    assert cleared >= 10 and certain >= 10  # and it does settle ordinary text both ways
     assert check.plain(fold("agreed 100%")) and check.plain(fold("v10 is out"))  # digits alone are not a lead
+
+
+_PIECES = ["http", "https", "://", "www", ".", "www.", "discord", "disc", "ord", "com", "dot", "gg", "/", "[", "]",
+           "(", ")", "check", "out", "my", "channel", "link", "in", "bio", "dm", "me", "sub", "subscribe", "x",
+           "hxxp", "htt", "p", "s", " ", "  ", "\n", "-", "é", "0", "30", "off", "free", "nitro", "code"]
+
+
+@functools.cache
+def _default_checks():
+    from plugins.self_promotion._quick import PlainCheck
+
+    config = SelfPromotionConfig()
+    return Detector(config), PlainCheck(g.phrases for g in config.phrases.values() if g.weight > 0 and g.phrases)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.booleans())
+@example(["x", " ", "dot", " ", "com"], False)
+@example(["-", "dot", "-", "com"], False)
+@example(["dot", " ", "com"], True)
+@example(["check", " ", "out", " ", "my", " ", "channel"], False)
+def test_the_pre_checks_verdicts_agree_with_the_prefilter(pieces, spaced):
+    """True only where the RE2 prefilter finds nothing, False only where it finds something."""
+    det, check = _default_checks()
+    text = (" " if spaced else "").join(pieces)
+    verdict = check.verdict(fold(text))
+    if verdict is not None:
+        assert verdict == (not _prefilter_matches(det, text)), text
+    assert det.plain(text) == (not _prefilter_matches(det, text)), text
+    assert det.plain(text * 40) == (not _prefilter_matches(det, text * 40))  # long texts: literals first
 
 
 def test_the_pre_check_stands_aside_for_admin_regexes():

@@ -1,11 +1,18 @@
-"""A cheap, exact "nothing to find here" test that spares ordinary messages the RE2 prefilter.
+"""A cheap, exact verdict that spares most messages the RE2 prefilter.
 
 The prefilter (`Detector.prefilter`) is one RE2 alternation of the link hint, every phrase and the
 admin regexes. RE2's Python wrapper costs ~2.5 µs per call whatever the text, more than everything
-else the plugin does for an ordinary chat line. `PlainCheck.plain` answers True only when it can
-*prove* that neither the link hint nor any phrase alternative of that prefilter matches; anything
-else (False) goes on to the prefilter as before. So skipping the prefilter on True changes nothing:
-whatever the prefilter would let through, `plain` lets through too.
+else the plugin does for an ordinary chat line, and it lets go of the GIL (so a busy writer thread
+takes it). `PlainCheck.verdict` answers True only when it can *prove* that neither the link hint nor
+any phrase alternative of that prefilter matches, False only when one certainly does, and None
+otherwise (the prefilter decides, as before). So skipping the prefilter on a verdict changes nothing.
+
+Certain matches: the link hint's literal alternatives `://`, `www.`, `discord` and `http` (the
+shortest text `h[tx]{2}ps?` matches with a "t"), and a phrase found in the runs as described below
+(that search is exact both ways), except "dot com" and the like, which stand in for
+`\\sdot\\s+(com|net|org)\\b` and need the whitespace RE2 would see: a text they are found in is
+left to RE2. Every other way of finding something below (the link-hint regexes, a needle, a
+`lasts` run) only says "maybe".
 
 How each part of the prefilter is covered (`s` is the folded text, lower-case, as the prefilter sees it):
 
@@ -64,17 +71,26 @@ MAX_CHARS = 200
 _LONG_PHRASE = 120
 
 
-class PlainCheck:
-    """Built from the phrase lists the prefilter holds; `plain(s)` proves a folded text holds nothing."""
+def certain_link_hint(s: str) -> bool:
+    """True when folded text `s` holds a literal alternative of the link hint (`://`, `www.`,
+    `discord`, `http`): the prefilter certainly matches it, so RE2 need not be asked."""
+    return "://" in s or "www." in s or "discord" in s or "http" in s
 
-    __slots__ = ("gate", "lasts", "by_key", "needles")
+
+class PlainCheck:
+    """Built from the phrase lists the prefilter holds; `verdict(s)` settles most folded texts without RE2."""
+
+    __slots__ = ("gate", "lasts", "by_key", "needles", "spelled_keys")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
         lasts: set[bytes] = set()
         by_key: dict[bytes, set[bytes]] = {}  # phrase texts (single-spaced, space-padded runs) by key
         needles: set[str] = set()
-        phrases = [parse_phrase(p) for p in _SPELLED_DOTS]
-        phrases += [parse_phrase(p) for group in phrase_lists for p in group]
+        spelled = [parse_phrase(p) for p in _SPELLED_DOTS]
+        # Found as phrases, "dot com" and the like do not prove the link hint's `\sdot\s+com\b`
+        # matches (that needs whitespace around "dot"): a text they are found in is left to RE2.
+        self.spelled_keys = frozenset(_key_token(tokens, trail).encode() for tokens, _, trail in spelled)
+        phrases = spelled + [parse_phrase(p) for group in phrase_lists for p in group]
         for tokens, lead, trail in phrases:
             text = " " + " ".join(tokens) + ("" if trail else " ")
             if lead and len(tokens) >= 2 and not trail:
@@ -92,29 +108,42 @@ class PlainCheck:
 
     def plain(self, s: str) -> bool:
         """True when neither the link hint nor any phrase of the prefilter can match folded text `s`."""
-        if "." in s and ("www." in s or _DOTTED.search(s) is not None):
+        return self.verdict(s) is True
+
+    def verdict(self, s: str) -> bool | None:
+        """True: nothing of the prefilter can match folded text `s`; False: something certainly does
+        (the link hint's literals, or a phrase found exactly); None: only RE2 can tell."""
+        dot, slash = "." in s, "/" in s  # `certain_link_hint`, in as few scans as ordinary chat allows
+        if (slash and "://" in s) or (dot and "www." in s) or "discord" in s:
             return False
-        if "/" in s and _SLASHED.search(s) is not None:
-            return False
+        if "htt" in s:
+            return False if "http" in s else None
+        if dot and _DOTTED.search(s) is not None:
+            return None
+        if slash and _SLASHED.search(s) is not None:
+            return None
         if ("[" in s or "(" in s) and _BRACKETED.search(s) is not None:
-            return False
-        if "discord" in s or "htt" in s or ("x" in s and ("hxx" in s or "htx" in s or "hxt" in s)):
-            return False
+            return None
+        if "x" in s and ("hxx" in s or "htx" in s or "hxt" in s):
+            return None
         for needle in self.needles:
             if needle in s:
-                return False
+                return None
         # Encoding raises the same error RE2's wrapper would on a lone surrogate.
         words = s.encode().translate(_RUNS).split()
         gate = self.gate
         if gate.isdisjoint(words):  # most chat: no run is a phrase's key
             return True
         if not self.lasts.isdisjoint(words):
-            return False
+            return None
         # A phrase matches where its text occurs in the runs joined by single spaces (a trailing
         # `*` phrase's text has no closing space, so its last token may run on).
         joined = b" " + b" ".join(words) + b" "
         by_key = self.by_key
-        return not any(by_key[key](joined) for key in gate.intersection(words) if key in by_key)
+        found = [key for key in gate.intersection(words) if key in by_key and by_key[key](joined)]
+        if not found:
+            return True
+        return None if self.spelled_keys.issuperset(found) else False
 
 
 def _key_token(tokens: tuple[str, ...], trail: bool) -> str:

@@ -10,7 +10,7 @@ from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import DomainSet, Link, find_invites, find_links, scan_links
 from plugins.self_promotion._normalize import TLD_PATTERN, fold, undefang, words
 from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
-from plugins.self_promotion._quick import MAX_CHARS, PlainCheck
+from plugins.self_promotion._quick import MAX_CHARS, PlainCheck, certain_link_hint
 
 try:
     import re2
@@ -94,15 +94,20 @@ class Detector:
         self.prefilter = re2.compile("|".join(alternatives), _re2_options()) if re2 else None
         self._fallback = None if re2 else re.compile("|".join(alternatives))
         self._prefilter_hit = search_test(self.prefilter) if re2 else None
-        # Proves most short texts plain without the RE2 call; admin regexes still need RE2, and the
-        # proof is written against RE2's semantics, so neither case takes this shortcut.
-        self._plain = PlainCheck(groups.values()).plain if re2 and not self.regexes else None
+        # Settles most short texts without the RE2 call (which also lets another thread take the
+        # GIL); admin regexes still need RE2, and the proof is written against RE2's semantics, so
+        # neither case takes this shortcut.
+        self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
         self.history = config.context.promo_ratio_history
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
-        if self._plain is not None and len(folded) <= MAX_CHARS and self._plain(folded):
-            return True  # exact: `plain` is True only where the prefilter cannot match (see _quick)
+        if self._verdict is not None:
+            # exact: True only where the prefilter cannot match, False where it must (see _quick)
+            verdict = self._verdict(folded) if len(folded) <= MAX_CHARS else (
+                False if certain_link_hint(folded) else None)
+            if verdict is not None:
+                return verdict
         return self._prefilter_rejects(folded)
 
     def _prefilter_rejects(self, folded: str) -> bool:
@@ -112,15 +117,12 @@ class Detector:
 
     def plain(self, text: str) -> bool:
         """True when `content(text)` (no embeds) is EMPTY: what an ordinary message costs."""
-        if len(text) <= MAX_CHARS and text.isascii():
-            folded = text.lower()  # what fold() does with ASCII text
-            if self._plain is not None and self._plain(folded):
-                return True  # as in quick_reject, inlined for the hot path
-        else:
-            folded = fold(text[:4000])
-            if self._plain is not None and len(folded) <= MAX_CHARS and self._plain(folded):
-                return True
-        return self._prefilter_rejects(folded)
+        if len(text) <= MAX_CHARS and text.isascii() and self._verdict is not None:
+            verdict = self._verdict(text.lower())  # as in quick_reject, inlined for the hot path
+            if verdict is not None:
+                return verdict
+            return self._prefilter_rejects(text.lower())  # what fold() does with ASCII text
+        return self.quick_reject(fold(text[:4000]))
 
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
                 learned_domains: frozenset[str] = frozenset(),
