@@ -162,7 +162,7 @@ class Collector:
         }
         if case is not None:
             record["case_key"] = case.case_key
-            record["signals"] = case.signals  # (name, weight) pairs: JSON arrays, as lists would be
+            record["signals"] = [list(s) for s in case.signals]
         record.update(_detail(action))
         self._write(record)
         if action.kind not in MODERATION_KINDS:

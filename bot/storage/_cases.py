@@ -104,7 +104,7 @@ class CaseStore:
             "ON CONFLICT(guild_id, case_key) DO NOTHING",
             (
                 guild_id, case_key, plugin, user_id, channel_id, message_id, decision, reason,
-                score, json.dumps(signals), json.dumps(outcomes or []), at.isoformat(),  # pairs encode as arrays
+                score, json.dumps([list(s) for s in signals]), json.dumps(outcomes or []), at.isoformat(),
             ),
         )
 
