@@ -7,9 +7,22 @@ use `at` (never the wall clock) for cooldowns, decay and windows, so replays beh
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from bot._frozen import frozen
+
+# Code points U+D800..U+DFFF on their own (a str holds astral characters whole, so any of these
+# is a lone surrogate): JSON escapes can carry them, but they cannot be encoded as UTF-8, which
+# regex engines, SQLite and output files need.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD, so it encodes as UTF-8 (event sources call this)."""
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @frozen

@@ -51,3 +51,17 @@ def test_cached_member_is_rebuilt_when_roles_or_name_change():
     assert c.display_name == "Renamed" and c.role_ids == b.role_ids
     again = created(parse(corpus, [first])[0]).message.author
     assert again == a
+
+
+def test_lone_surrogates_become_replacement_characters():
+    # JSON escapes can carry them; nothing downstream (RE2, SQLite, output files) can encode them
+    corpus = make_corpus(50, seed=5)
+    payload = copy.deepcopy(corpus.payloads[0])
+    payload["content"] = "sub to my channel https://youtube.com/@me \ud800"
+    payload["member"]["nick"] = "Nick\udfff"
+    payload["attachments"] = [{"id": "1", "filename": "a\ud800.png", "size": 1, "url": "https://x/a", "proxy_url": "p"}]
+    m = created(parse(corpus, [payload])[0]).message
+    assert m.content == "sub to my channel https://youtube.com/@me \ufffd"
+    assert m.author.display_name == "Nick\ufffd" and m.attachment_names == ("a\ufffd.png",)
+    for text in (m.content, m.author.display_name, *m.attachment_names):
+        text.encode("utf-8")  # no UnicodeEncodeError

@@ -336,3 +336,28 @@ async def test_the_writer_thread_gets_a_short_switch_interval_during_the_drive_o
     assert code == 0 and seen
     assert set(seen) == {min(before, 0.0005)}
     assert sys.getswitchinterval() == before
+
+
+async def test_lone_surrogates_in_an_export_neither_fault_a_plugin_nor_jam_the_writer(tmp_path):
+    export = tmp_path / "surrogates.json"
+    header = {"guild": {"id": "1", "name": "G"}, "channel": {"id": "2", "type": "GuildTextChat", "name": "general"}}
+    author = {"id": "10", "name": "new\ud800comer", "isBot": False}
+    texts = ["hi all \ud800", "sub to my youtube channel https://youtube.com/@me \ud800",
+             "check out my channel twitch.tv/me\udfff and subscribe"]  # RE2 decides this one
+    messages = [{"id": str(100 + i), "type": "Default", "timestamp": f"2026-01-05T12:0{i}:00+00:00",
+                 "content": text, "author": author} for i, text in enumerate(texts)]
+    export.write_text(json.dumps({**header, "messages": messages}), encoding="utf-8")  # ASCII: \ud800 escapes
+    guild = tmp_path / "guild.yaml"
+    guild.write_text("plugins:\n  engagement:\n    keep_content: true\n")
+    db = tmp_path / "replay.db"
+    code, records, out, err, _ = await _replay(tmp_path, export, builtins=("plugins.self_promotion:SelfPromotion",
+                                               "plugins.engagement:Engagement"), guild_config=str(guild), db=str(db))
+    assert code == 0 and "failed" not in err, err
+    deleted = {r["message_id"] for r in records if r.get("action") == "delete_message"}
+    assert deleted == {101, 102}  # both pitches are moderated (before: a plugin fault spared the second)
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # and the writer stored every row, text included
+        kept = [r[0] for r in conn.execute("SELECT content FROM eng_messages ORDER BY message_id")]
+    assert kept == [t.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd") for t in texts]
+    assert "new\ufffdcomer" in out

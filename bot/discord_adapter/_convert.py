@@ -47,7 +47,7 @@ def member_of(user: discord.Member | discord.User | discord.abc.User) -> ev.Memb
         return cached[3]
     member = ev.Member(
         user.id,
-        name,
+        ev.valid_text(name),
         frozenset(roles) if roles else _EMPTY,
         joined,
         snowflake_time(user.id),
@@ -98,6 +98,8 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
     attachments = msg.attachments
     embeds = msg.embeds
     content = msg.content
+    if not content.isascii():
+        content = ev.valid_text(content)
     message_id = msg.id
     message = _MessageTwin(
         guild_id,
@@ -115,8 +117,8 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
         tuple(msg.raw_role_mentions) if "<@&" in content else (),
         reply_id,
         reply_author,
-        tuple(a.filename for a in attachments) if attachments else (),
-        tuple(e.url for e in embeds if e.url) if embeds else (),
+        tuple(ev.valid_text(a.filename) for a in attachments) if attachments else (),
+        tuple(ev.valid_text(e.url) for e in embeds if e.url) if embeds else (),
         msg.edited_at,
     )
     message.__class__ = _MESSAGE

@@ -83,7 +83,8 @@ def channel_infos(readers: list[ExportReader]) -> tuple[list[ChannelInfo | None]
         if is_thread and parent in meta:
             category = _int(meta[parent].get("categoryId"))
             forum = meta[parent].get("type") == "GuildForum"
-        infos.append(ChannelInfo(gid, cid, str(ch.get("name") or cid), parent, category, is_thread, forum))
+        infos.append(ChannelInfo(gid, cid, ev.valid_text(str(ch.get("name") or cid)), parent, category, is_thread,
+                                 forum))
     return infos, problems
 
 
@@ -120,7 +121,7 @@ class Converter:
         uid = int(aid)
         role_ids = frozenset(i for i in (_int(r.get("id")) for r in roles or () if isinstance(r, dict))
                              if i is not None)
-        member = ev.Member(id=uid, display_name=name, role_ids=role_ids, joined_at=self._joined.get(uid),
+        member = ev.Member(id=uid, display_name=ev.valid_text(name), role_ids=role_ids, joined_at=self._joined.get(uid),
                            created_at=snowflake_time(uid), is_bot=bool(author.get("isBot")))
         if len(self._members) > MAX_NAMES:
             self._members.clear()
@@ -140,7 +141,7 @@ class Converter:
                 self.user_names[str(value).lower()] = uid
         if len(self.display) > MAX_NAMES:
             self.display.clear()
-        self.display[uid] = user.get("nickname") or user.get("name") or str(uid)
+        self.display[uid] = ev.valid_text(str(user.get("nickname") or user.get("name") or uid))
 
     def _text_mentions(self, content: str) -> tuple[list[int], list[int]]:
         """Users and roles named as `@DisplayName` in rendered content (longest known name wins)."""
@@ -231,6 +232,8 @@ class Converter:
         content = raw.get("content")
         if not isinstance(content, str):
             content = ""
+        elif not content.isascii():
+            content = ev.valid_text(content)
         mention_ids: tuple[int, ...] = ()
         role_ids: tuple[int, ...] = ()
         mentions = raw.get("mentions")
@@ -262,9 +265,11 @@ class Converter:
                 self._owner[info.channel_id] = member.id
             owner = self._owner.get(info.channel_id)
         attachments = raw.get("attachments")
-        names = tuple(a.get("fileName") or "" for a in attachments if isinstance(a, dict)) if attachments else ()
+        names = tuple(ev.valid_text(str(a.get("fileName") or "")) for a in attachments
+                      if isinstance(a, dict)) if attachments else ()
         embeds = raw.get("embeds")
-        urls = tuple(e["url"] for e in embeds if isinstance(e, dict) and e.get("url")) if embeds else ()
+        urls = tuple(ev.valid_text(str(e["url"])) for e in embeds
+                     if isinstance(e, dict) and e.get("url")) if embeds else ()
         edited = raw.get("timestampEdited")
         edited_at = None
         if edited:
