@@ -129,7 +129,8 @@ class PlainCheck:
         for needle in self.needles:
             if needle in s:
                 return None
-        # Encoding raises the same error RE2's wrapper would on a lone surrogate.
+        # Encoding raises the same error RE2's wrapper would on a lone surrogate (event sources
+        # replace those, see bot.events.valid_text; a certain match above is settled before this).
         words = s.encode().translate(_RUNS).split()
         gate = self.gate
         if gate.isdisjoint(words):  # most chat: no run is a phrase's key
