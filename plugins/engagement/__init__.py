@@ -34,7 +34,6 @@ __all__ = ["Engagement", "EngagementConfig"]
 
 _DEFAULT = EngagementConfig()
 _DAYS_PER_TICK = 31
-_MAX_WAITING_TICKS = 10_000  # a database stuck for a week must not grow this without bound
 
 
 class Engagement:
@@ -52,8 +51,7 @@ class Engagement:
         # per guild: (newest final day, raw and question retention days) of the last rollup and prune
         self._rolled: dict[int, tuple[int, int, int]] = {}
         self._content_checked: set[int] = set()
-        # guilds whose rollup and prune run in the background -> the ticks that came meanwhile
-        self._maintenance_waiting: dict[int, list[tuple[float, EngagementConfig]]] = {}
+        self._maintaining: set[int] = set()  # guilds whose rollup and prune run in the background
         self._maintenance_lock = asyncio.Lock()  # rollups, prunes and forgetting, one at a time
         self.digest_week: dict[int, str] = {}
         self.figures_cache: dict[tuple[int, float, float], dict] = {}
@@ -253,70 +251,44 @@ class Engagement:
         self.push()
         if ctx.db is None:
             return actions
-        waiting = self._maintenance_waiting.get(guild_id)
-        if waiting is not None:
-            # A round is running in the background: this tick's turn is decided after it, in order,
-            # as if the timer had waited for it.
-            waiting.append((now_ts, config))
-            del waiting[:-_MAX_WAITING_TICKS]
-        elif self._maintenance_due(guild_id, now_ts, config):
-            self._maintenance_waiting[guild_id] = []
-            if ctx.spawn is not None:
+        last = self._last_maintenance.get(guild_id)
+        if guild_id not in self._maintaining and (
+                last is None or not 0 <= now_ts - last < config.maintenance_interval_minutes * 60):
+            # Only days that became final are rolled up (reports roll up the rest themselves),
+            # and raw rows and questions are pruned in whole days: most rounds have nothing to
+            # do. Kept message content is pruned every round (its retention is to the minute).
+            newest = (final_day(now_ts, config.conversation_window_minutes * 60, tz),
+                      local_day(now_ts - config.raw_retention_days * 86400, tz),
+                      local_day(now_ts - config.question_retention_days * 86400, tz))
+            if self._rolled.get(guild_id) == newest and guild_id in self._content_checked and not config.keep_content:
+                self._last_maintenance[guild_id] = now_ts
+            elif ctx.spawn is not None:
                 # In the background: the database does it on its own thread while events (and this
                 # timer's nudges) carry on; reports and forgetting wait for it (`_maintenance_lock`).
-                ctx.spawn(self._maintain(guild_id, now_ts, config))
+                self._maintaining.add(guild_id)
+                ctx.spawn(self._maintain(guild_id, now_ts, config, newest))
             else:
-                await self._maintain(guild_id, now_ts, config)
+                await self._maintain(guild_id, now_ts, config, newest)
         if config.digest_channel is not None:
             actions.extend(await weekly_digest(self, guild_id, now, config, ctx))
         return actions
 
-    def _maintenance_due(self, guild_id: int, now_ts: float, config: EngagementConfig) -> bool:
-        """Whether a round of rollup and prune is due (at most every maintenance interval)."""
-        last = self._last_maintenance.get(guild_id)
-        if last is not None and 0 <= now_ts - last < config.maintenance_interval_minutes * 60:
-            return False
-        if self._rolled.get(guild_id) == self._newest(guild_id, now_ts, config) \
-                and guild_id in self._content_checked and not config.keep_content:
-            self._last_maintenance[guild_id] = now_ts  # nothing to do this round
-            return False
-        return True
-
-    def _newest(self, guild_id: int, now_ts: float, config: EngagementConfig) -> tuple[int, int, int]:
-        # Only days that became final are rolled up (reports roll up the rest themselves), and raw
-        # rows and questions are pruned in whole days: most rounds have nothing to do. Kept message
-        # content is pruned every round (its retention is to the minute).
-        tz = self.ctx.core(guild_id).tz
-        return (final_day(now_ts, config.conversation_window_minutes * 60, tz),
-                local_day(now_ts - config.raw_retention_days * 86400, tz),
-                local_day(now_ts - config.question_retention_days * 86400, tz))
-
-    async def _maintain(self, guild_id: int, now_ts: float, config: EngagementConfig) -> None:
-        """Run a due round, then the turns of the ticks that came meanwhile, in order."""
-        try:
-            async with self._maintenance_lock:
-                await self._round(guild_id, now_ts, config)
-                waiting = self._maintenance_waiting[guild_id]
-                while waiting:
-                    now_ts, config = waiting.pop(0)
-                    if self._maintenance_due(guild_id, now_ts, config):
-                        await self._round(guild_id, now_ts, config)
-        finally:
-            self._maintenance_waiting.pop(guild_id, None)
-
-    async def _round(self, guild_id: int, now_ts: float, config: EngagementConfig) -> None:
+    async def _maintain(self, guild_id: int, now_ts: float, config: EngagementConfig,
+                        newest: tuple[int, int, int]) -> None:
         """Roll up final days (a bounded chunk: a long backlog is caught up over several rounds) and prune."""
         ctx = self.ctx
         try:
-            newest = self._newest(guild_id, now_ts, config)
-            if await self._refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK, final_only=True):
-                self._last_maintenance[guild_id] = now_ts
-                clear = guild_id not in self._content_checked and not config.keep_content
-                await prune(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts, config, clear)
-                self._content_checked.add(guild_id)
-                self._rolled[guild_id] = newest
+            async with self._maintenance_lock:
+                if await self._refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK, final_only=True):
+                    self._last_maintenance[guild_id] = now_ts
+                    clear = guild_id not in self._content_checked and not config.keep_content
+                    await prune(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts, config, clear)
+                    self._content_checked.add(guild_id)
+                    self._rolled[guild_id] = newest
         except Exception as exc:
             ctx.log.error("engagement maintenance failed for guild %s: %s", guild_id, exc)
+        finally:
+            self._maintaining.discard(guild_id)
 
     async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
                       max_days: int | None = None, *, final_only: bool = False) -> bool:
