@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,9 +23,7 @@ class PluginContext:
     `services` holds optional capabilities supplied by the adapter, e.g. `invite_resolver`
     (an async callable: invite code -> guild id or None). `collect_figures(guild_id, start, end)`
     gathers every enabled plugin's `pitchfree_report_figures`, keyed by plugin name, so a
-    report can include other plugins' figures without importing them. `spawn(coroutine)` runs
-    work nobody has to wait for (maintenance) as a background task the engine tracks: a failure
-    is recorded as the plugin's fault, and shutdown waits for it.
+    report can include other plugins' figures without importing them.
     """
 
     name: str
@@ -36,7 +33,6 @@ class PluginContext:
     cases: CaseStore | None = None
     services: dict[str, Any] = field(default_factory=dict)
     collect_figures: Callable[[int, datetime, datetime], Awaitable[dict[str, dict]]] | None = None
-    spawn: Callable[[Coroutine[Any, Any, Any]], asyncio.Task] | None = None
     log: logging.Logger = field(init=False)
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ import inspect
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from types import CoroutineType
 from typing import Any
@@ -113,28 +113,9 @@ class Engine:
         if ctx is None:
             ctx = self.contexts[plugin] = PluginContext(
                 plugin, self.config, self.db, self.writer, self.cases, self.services,
-                self.report_figures, lambda coro: self.spawn(plugin, coro),
+                self.report_figures,
             )
         return ctx
-
-    def spawn(self, plugin: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task:
-        """Run a plugin's background work as a tracked task; its failure is recorded as the plugin's fault."""
-        task = asyncio.get_running_loop().create_task(coro)
-        self._background.add(task)
-
-        def done(finished: asyncio.Task) -> None:
-            self._background.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                exc = finished.exception()
-                self.caller.record_fault(plugin, "background", f"{type(exc).__name__}: {exc}", exc=exc)
-
-        task.add_done_callback(done)
-        return task
-
-    async def idle(self) -> None:
-        """Wait until no background task (plugins' maintenance, storage alerts) is running."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     async def start(self) -> None:
         """Migrate storage, restore spilled rows, start the writer and call startup hooks."""
@@ -151,8 +132,7 @@ class Engine:
         self.started_at = datetime.now(UTC)
 
     async def stop(self) -> None:
-        """Finish background work, call shutdown hooks, flush the writer (spilling if it must), close the DB."""
-        await self.idle()
+        """Call shutdown hooks, flush the batched writer (spilling if it must) and close the DB."""
         await self._call_lifecycle("pitchfree_shutdown")
         if self.writer is not None:
             spill = self.spill_path if self.db and self.db.path != ":memory:" else None

@@ -93,24 +93,6 @@ async def test_maintenance_runs_at_most_once_per_interval_and_rolls_up_final_day
             (date(2026, 1, 5).toordinal(), 1)]
 
 
-
-async def test_the_timers_rollup_runs_in_the_background_and_forgetting_waits_for_it():
-    async with await Harness.create(builtins=PLUGIN, guild_config=GUILD) as h:
-        plugin = h.engine.pm.get_plugin("engagement")
-        a, b = h.member(10), h.member(11)
-        await h.send("How do I enable two factor auth?", author=a)
-        await h.send("in your account settings", author=b, reply_to=h.last)
-        h.advance(days=1, hours=2)  # yesterday is final: the next round rolls it up
-        await h.engine.tick(h.now)  # the timer returns while the rollup is still to run
-        assert h.guild_id in plugin._maintaining
-        deleted = await plugin.forget_member(h.guild_id, a.id)  # waits for the rollup, then deletes
-        await h.engine.idle()
-        assert not plugin._maintaining and deleted
-        assert set((await counts(h, a.id)).values()) == {0}
-        # the rollup ran (no rollup: None), and the forgotten member's message is not counted in it
-        assert await rows(h, "SELECT SUM(messages) FROM eng_daily_channel") == [(1,)]
-
-
 async def populate(h):
     a, b = h.member(10), h.member(11)
     await h.join(a)

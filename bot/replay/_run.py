@@ -141,7 +141,6 @@ async def run_replay(
             end = max(filter(None, (state["last"], _export_end(readers))), default=None)
             if end is not None:
                 await _tick(engine, executor, collector, end)
-            await engine.idle()  # the timers' background maintenance, before the figures are read
             if engine.writer is not None:
                 await engine.writer.flush()
             stats = _stats(readers, converter, problems, state)

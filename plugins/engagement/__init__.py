@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -51,8 +50,6 @@ class Engagement:
         # per guild: (newest final day, raw and question retention days) of the last rollup and prune
         self._rolled: dict[int, tuple[int, int, int]] = {}
         self._content_checked: set[int] = set()
-        self._maintaining: set[int] = set()  # guilds whose rollup and prune run in the background
-        self._maintenance_lock = asyncio.Lock()  # rollups, prunes and forgetting, one at a time
         self.digest_week: dict[int, str] = {}
         self.figures_cache: dict[tuple[int, float, float], dict] = {}
 
@@ -252,43 +249,29 @@ class Engagement:
         if ctx.db is None:
             return actions
         last = self._last_maintenance.get(guild_id)
-        if guild_id not in self._maintaining and (
-                last is None or not 0 <= now_ts - last < config.maintenance_interval_minutes * 60):
-            # Only days that became final are rolled up (reports roll up the rest themselves),
-            # and raw rows and questions are pruned in whole days: most rounds have nothing to
-            # do. Kept message content is pruned every round (its retention is to the minute).
-            newest = (final_day(now_ts, config.conversation_window_minutes * 60, tz),
-                      local_day(now_ts - config.raw_retention_days * 86400, tz),
-                      local_day(now_ts - config.question_retention_days * 86400, tz))
-            if self._rolled.get(guild_id) == newest and guild_id in self._content_checked and not config.keep_content:
-                self._last_maintenance[guild_id] = now_ts
-            elif ctx.spawn is not None:
-                # In the background: the database does it on its own thread while events (and this
-                # timer's nudges) carry on; reports and forgetting wait for it (`_maintenance_lock`).
-                self._maintaining.add(guild_id)
-                ctx.spawn(self._maintain(guild_id, now_ts, config, newest))
-            else:
-                await self._maintain(guild_id, now_ts, config, newest)
+        if last is None or not 0 <= now_ts - last < config.maintenance_interval_minutes * 60:
+            try:
+                # Only days that became final are rolled up (reports roll up the rest themselves),
+                # and raw rows and questions are pruned in whole days: most rounds have nothing to
+                # do. Kept message content is pruned every round (its retention is to the minute).
+                newest = (final_day(now_ts, config.conversation_window_minutes * 60, tz),
+                          local_day(now_ts - config.raw_retention_days * 86400, tz),
+                          local_day(now_ts - config.question_retention_days * 86400, tz))
+                if (self._rolled.get(guild_id) == newest and guild_id in self._content_checked
+                        and not config.keep_content):
+                    self._last_maintenance[guild_id] = now_ts
+                # a bounded chunk per tick: a long backlog is caught up over several ticks
+                elif await self.refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK, final_only=True):
+                    self._last_maintenance[guild_id] = now_ts
+                    clear = guild_id not in self._content_checked and not config.keep_content
+                    await prune(ctx.db, guild_id, tz, now_ts, config, clear)
+                    self._content_checked.add(guild_id)
+                    self._rolled[guild_id] = newest
+            except Exception as exc:
+                ctx.log.error("engagement maintenance failed for guild %s: %s", guild_id, exc)
         if config.digest_channel is not None:
             actions.extend(await weekly_digest(self, guild_id, now, config, ctx))
         return actions
-
-    async def _maintain(self, guild_id: int, now_ts: float, config: EngagementConfig,
-                        newest: tuple[int, int, int]) -> None:
-        """Roll up final days (a bounded chunk: a long backlog is caught up over several rounds) and prune."""
-        ctx = self.ctx
-        try:
-            async with self._maintenance_lock:
-                if await self._refresh(guild_id, now_ts, config, max_days=_DAYS_PER_TICK, final_only=True):
-                    self._last_maintenance[guild_id] = now_ts
-                    clear = guild_id not in self._content_checked and not config.keep_content
-                    await prune(ctx.db, guild_id, ctx.core(guild_id).tz, now_ts, config, clear)
-                    self._content_checked.add(guild_id)
-                    self._rolled[guild_id] = newest
-        except Exception as exc:
-            ctx.log.error("engagement maintenance failed for guild %s: %s", guild_id, exc)
-        finally:
-            self._maintaining.discard(guild_id)
 
     async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
                       max_days: int | None = None, *, final_only: bool = False) -> bool:
@@ -297,11 +280,6 @@ class Engagement:
         `final_only`: stop at the newest day that is final (the timer's rounds; a report also
         rolls up the days still open).
         """
-        async with self._maintenance_lock:
-            return await self._refresh(guild_id, now_ts, config, max_days, final_only=final_only)
-
-    async def _refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None,
-                       max_days: int | None, *, final_only: bool) -> bool:
         ctx = self.ctx
         config = config or ctx.config(guild_id) or _DEFAULT
         self.push()
@@ -337,10 +315,9 @@ class Engagement:
         oq = self.questions.get(guild_id)
         if oq is not None:
             oq.forget_member(user_id)
-        async with self._maintenance_lock:  # a rollup running meanwhile could count the member again
-            if self.log is not None:
-                await self.ctx.writer.flush()
-            return await forget(self.ctx.db, guild_id, user_id) if self.ctx.db is not None else 0
+        if self.log is not None:
+            await self.ctx.writer.flush()
+        return await forget(self.ctx.db, guild_id, user_id) if self.ctx.db is not None else 0
 
     # -- reporting --
 
