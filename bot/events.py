@@ -20,9 +20,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def valid_text(text: str) -> str:
     """`text` with every lone surrogate replaced by U+FFFD, so it encodes as UTF-8 (event sources call this)."""
-    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+    if text.isascii():
         return text
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # only a lone surrogate fails; cheaper than searching for one
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
 
 
 @frozen

@@ -346,6 +346,11 @@ async def test_lone_surrogates_in_an_export_neither_fault_a_plugin_nor_jam_the_w
              "check out my channel twitch.tv/me\udfff and subscribe"]  # RE2 decides this one
     messages = [{"id": str(100 + i), "type": "Default", "timestamp": f"2026-01-05T12:0{i}:00+00:00",
                  "content": text, "author": author} for i, text in enumerate(texts)]
+    other = {"id": "11", "name": "regular", "nickname": 12345, "isBot": False}  # an odd export: not a string
+    messages[0]["reactions"] = [{"emoji": {"name": "x\ud800"}, "count": 1, "users": [other]}]
+    messages.append({"id": "103", "type": "Default", "timestamp": "2026-01-05T12:09:00+00:00", "content": "ok",
+                     "author": other})
+    texts.append("ok")
     export.write_text(json.dumps({**header, "messages": messages}), encoding="utf-8")  # ASCII: \ud800 escapes
     guild = tmp_path / "guild.yaml"
     guild.write_text("plugins:\n  engagement:\n    keep_content: true\n")
@@ -357,7 +362,9 @@ async def test_lone_surrogates_in_an_export_neither_fault_a_plugin_nor_jam_the_w
     assert deleted == {101, 102}  # both pitches are moderated (before: a plugin fault spared the second)
     import sqlite3
 
-    with sqlite3.connect(db) as conn:  # and the writer stored every row, text included
+    with sqlite3.connect(db) as conn:  # and the writer stored every row, text and reaction included
         kept = [r[0] for r in conn.execute("SELECT content FROM eng_messages ORDER BY message_id")]
+        reactions = [r[0] for r in conn.execute("SELECT detail FROM eng_events WHERE kind = 'reaction'")]
     assert kept == [t.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd") for t in texts]
+    assert reactions == ["x\ufffd"]
     assert "new\ufffdcomer" in out

@@ -174,7 +174,7 @@ def reaction(payload: discord.RawReactionActionEvent, message_author_lookup=None
     author_id = payload.message_author_id
     if author_id is None and message_author_lookup is not None:
         author_id = message_author_lookup(payload.message_id)
-    emoji = str(payload.emoji)
+    emoji = ev.valid_text(str(payload.emoji))
     if payload.event_type == "REACTION_ADD":
         member = payload.member
         return ev.ReactionAdded(payload.guild_id, payload.channel_id, payload.message_id, payload.user_id,

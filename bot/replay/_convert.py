@@ -121,7 +121,8 @@ class Converter:
         uid = int(aid)
         role_ids = frozenset(i for i in (_int(r.get("id")) for r in roles or () if isinstance(r, dict))
                              if i is not None)
-        member = ev.Member(id=uid, display_name=ev.valid_text(name), role_ids=role_ids, joined_at=self._joined.get(uid),
+        member = ev.Member(id=uid, display_name=ev.valid_text(str(name)), role_ids=role_ids,
+                           joined_at=self._joined.get(uid),
                            created_at=snowflake_time(uid), is_bot=bool(author.get("isBot")))
         if len(self._members) > MAX_NAMES:
             self._members.clear()
@@ -295,7 +296,8 @@ class Converter:
             if not users:
                 continue
             emoji = reaction.get("emoji")
-            name = (emoji.get("name") or emoji.get("code") or "") if isinstance(emoji, dict) else str(emoji or "")
+            name = (emoji.get("name") or emoji.get("code") or "") if isinstance(emoji, dict) else emoji or ""
+            name = ev.valid_text(str(name))
             for user in users:
                 uid = _int(user.get("id")) if isinstance(user, dict) else None
                 if uid is None:
