@@ -139,6 +139,12 @@ class RecordCase(Action):
     score: float | None = None
     signals: tuple[tuple[str, float], ...] = ()
 
+    def __post_init__(self) -> None:
+        # The case is stored, then shown in replays: a generator (or a list) given as `signals`
+        # must be read twice, so it is kept as a tuple of (name, weight) tuples.
+        if type(self.signals) is not tuple:
+            object.__setattr__(self, "signals", tuple(tuple(pair) for pair in self.signals))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Audit(Action):

@@ -368,3 +368,29 @@ async def test_lone_surrogates_in_an_export_neither_fault_a_plugin_nor_jam_the_w
     assert kept == [t.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd") for t in texts]
     assert reactions == ["x\ufffd"]
     assert "new\ufffdcomer" in out
+
+
+class GeneratorSignals(WordFilter):
+    """WordFilter whose case gives its signals as a generator (a plugin API user may)."""
+
+    @hookimpl
+    def pitchfree_message(self, event, config, ctx):
+        actions = WordFilter.pitchfree_message(self, event, config, ctx)
+        if actions and isinstance(actions[0], RecordCase):
+            case = actions[0]
+            actions[0] = RecordCase(plugin=case.plugin, reason=case.reason, guild_id=case.guild_id,
+                                    case_key=case.case_key, user_id=case.user_id, decision=case.decision,
+                                    channel_id=case.channel_id, message_id=case.message_id, score=case.score,
+                                    signals=((name, w) for name, w in [("banned_word", 0.9)]))
+        return actions
+
+
+async def test_a_case_whose_signals_are_a_generator_is_stored_and_shown_with_them(tmp_path):
+    db = tmp_path / "replay.db"
+    code, records, *_ = await _replay(tmp_path, ODD / "general.json", plugin=GeneratorSignals(), db=str(db))
+    deletes = [r for r in records if r.get("action") == "delete_message"]
+    assert deletes and deletes[0]["signals"] == [["banned_word", 0.9]]
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        assert [json.loads(r[0]) for r in conn.execute("SELECT signals FROM cases")] == [[["banned_word", 0.9]]]
