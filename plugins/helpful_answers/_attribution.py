@@ -26,11 +26,10 @@ _AUTHOR = itemgetter(2)
 
 @dataclass(slots=True)
 class MemberStats:
-    """Messages seen from a member since start-up, when they joined and whether they are a bot."""
+    """Messages seen from a member since start-up and when they joined (bots: `Conversations.bots`)."""
 
     messages: int = 0
     joined_ts: float | None = None
-    is_bot: bool = False
 
 
 class Conversations:
@@ -44,7 +43,7 @@ class Conversations:
         self.channels: dict[int, deque[Seen]] = {}
         self.threads: dict[int, tuple[int, bool]] = {}  # thread id -> (owner id, is forum post)
         self.members: OrderedDict[int, MemberStats] = OrderedDict()
-        self.bots: set[int] = set()  # the remembered members that are bots (searches test this set)
+        self.bots: set[int] = set()  # the remembered members that are bots
 
     def observe(self, message: Message) -> Seen:
         """Remember a new message (hot path: a tuple, a few dict operations, bounded)."""
@@ -56,7 +55,7 @@ class Conversations:
             # Without a join date (exports rarely have one), the first message seen is a safe
             # lower bound of the member's tenure.
             joined = (author.joined_at or message.created_at).timestamp()
-            stats = self.members[author.id] = MemberStats(0, joined, author.is_bot)
+            stats = self.members[author.id] = MemberStats(0, joined)
             if author.is_bot:
                 self.bots.add(author.id)
         stats.messages += 1

@@ -43,7 +43,7 @@ def giver_from(conv: Conversations, user_id: int, *, is_bot: bool = False, joine
     stats = conv.members.get(user_id)
     if stats is None:
         return Giver(user_id, is_bot, joined_ts, 0)
-    return Giver(user_id, is_bot or stats.is_bot, joined_ts if joined_ts is not None else stats.joined_ts,
+    return Giver(user_id, is_bot or conv.is_bot(user_id), joined_ts if joined_ts is not None else stats.joined_ts,
                  stats.messages)
 
 
