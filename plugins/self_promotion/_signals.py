@@ -118,10 +118,11 @@ class Detector:
     def plain(self, text: str) -> bool:
         """True when `content(text)` (no embeds) is EMPTY: what an ordinary message costs."""
         if len(text) <= MAX_CHARS and text.isascii() and self._verdict is not None:
-            verdict = self._verdict(text.lower())  # as in quick_reject, inlined for the hot path
+            folded = text.lower()  # what fold() does with ASCII text
+            verdict = self._verdict(folded)  # as in quick_reject, inlined for the hot path
             if verdict is not None:
                 return verdict
-            return self._prefilter_rejects(text.lower())  # what fold() does with ASCII text
+            return self._prefilter_rejects(folded)
         return self.quick_reject(fold(text[:4000]))
 
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
