@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import discord
 
 import bot.storage._batch as batch_module
 from bot.app import SHIPPED_CONFIG_DIR, build_engine
-from bot.discord_adapter._convert import created
+from bot.discord_adapter._bot import PitchfreeBot
 from bot.executor import RecordingExecutor
 
 
@@ -37,8 +38,9 @@ class PipelineResult:
 
 
 async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500,
-                       between: Callable[[int, int], None] | None = None, chunk: int = 1000) -> PipelineResult:
-    """Run every message through the engine with all built-in plugins and a file database.
+                       between: Callable[[int, int], Awaitable[None] | None] | None = None,
+                       chunk: int = 1000) -> PipelineResult:
+    """Run every message through the adapter's `on_message`, all built-in plugins and a file database.
 
     `between(start, end)`, when given, runs (untimed) before each chunk of messages
     `start:end`: the floor is measured there, alternating with the pipeline.
@@ -61,7 +63,12 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
             engagement = engine.pm.get_plugin("engagement")
             if engagement is not None:  # an instance attribute shadows the method it wraps
                 engagement._track_block = _timed(engagement._track_block, tracking)
-        dispatch = engine.dispatch
+        # The live bot's own handler: its checks, the conversion and the engine. Offline, so the
+        # services that would call Discord's API (invite lookups) are left out, as in a replay.
+        services = dict(engine.services)
+        on_message = PitchfreeBot(engine).on_message
+        engine.services.clear()
+        engine.services.update(services)
         clock = time.perf_counter
         times = []
         turns: list[float] = []
@@ -70,12 +77,12 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         for i, msg in enumerate(messages):
             if between is not None and i % chunk == 0:
                 floor_start = clock()
-                between(i, min(i + chunk, len(messages)))
+                pending = between(i, min(i + chunk, len(messages)))
+                if inspect.isawaitable(pending):
+                    await pending
                 floor_s += clock() - floor_start
             start = clock()
-            event = created(msg)
-            if event is not None:
-                await dispatch(event)
+            await on_message(msg)
             elapsed = clock() - start
             if i >= warmup:
                 times.append(elapsed)

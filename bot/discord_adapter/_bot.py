@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.engine import Engine
 
 log = logging.getLogger("pitchfree.discord")
+_DEFAULT_TYPE = discord.MessageType.default
 
 
 def intents() -> discord.Intents:
@@ -137,8 +138,11 @@ class PitchfreeBot(commands.Bot):
         return msg.author.id if msg is not None else None
 
     async def on_message(self, message: discord.Message) -> None:
-        if (self.user is not None and message.author.id == self.user.id) or message.is_system():
-            return  # our own messages, and "X joined"/"pinned a message" notices
+        if message.type is not _DEFAULT_TYPE and message.is_system():
+            return  # "X joined"/"pinned a message" notices (an ordinary message skips the call)
+        user = self._connection.user
+        if user is not None and message.author.id == user.id:
+            return  # our own messages
         await self.feed(conv.created(message, self._cached_message))
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:

@@ -1,0 +1,49 @@
+"""The benchmark's two sides measure real work: discord.py's gateway path and the adapter's handler."""
+
+from __future__ import annotations
+
+import discord
+
+from bench._corpus import make_corpus
+from bench._floor import FloorMeter, measure_floor, raw_frames, wire_frames
+from bench._pipeline import run_pipeline
+
+
+async def test_the_gateway_floor_delivers_every_frame_to_on_message_as_discord_py_parses_it():
+    corpus = make_corpus(240, seed=3)
+    frames = raw_frames(corpus)
+    meter = FloorMeter(corpus, frames)
+    await meter.measure(0, 100)
+    await meter.measure(100, 240)  # a later chunk continues the connection's compression stream
+    client = meter.gateway.client
+    assert client.received == 240
+    assert len(meter.times) == len(meter.parse_times) == 240
+    cached = client.cached_messages
+    assert [m.id for m in cached] == [int(p["id"]) for p in corpus.payloads]
+    assert [m.content for m in cached] == [p["content"] for p in corpus.payloads]
+    assert all(m.guild is not None and m.guild.id == int(corpus.guild["id"]) for m in cached)
+
+
+def test_wire_frames_are_one_zlib_stream_like_the_gateways():
+    frames = raw_frames(make_corpus(20, seed=3))
+    wire = wire_frames(frames)
+    if discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE != "zlib-stream":
+        assert wire == frames
+        return
+    assert all(isinstance(w, bytes) and w.endswith(b"\x00\x00\xff\xff") for w in wire)
+    inflate = discord.utils._ActiveDecompressionContext()
+    assert [inflate.decompress(w) for w in wire] == frames
+    assert sum(map(len, wire[10:])) < sum(map(len, frames[10:])) / 2  # the shared stream pays off
+
+
+async def test_the_pipeline_runs_messages_through_the_adapters_handler_and_the_plugins():
+    corpus = make_corpus(400, seed=5)
+    frames = raw_frames(corpus)
+    _, parsed = measure_floor(corpus, frames)
+    meter = FloorMeter(corpus, frames)
+    result = await run_pipeline(parsed, per_plugin=True, warmup=50, between=meter.measure, chunk=150)
+    assert len(result.per_message) == 350
+    assert len(meter.times) == 400  # the floor ran between the chunks
+    assert result.actions > 0  # the corpus has promotion: the plugins acted on it
+    assert result.rows_written > 0
+    assert set(result.per_plugin) == {"self_promotion", "helpful_answers", "engagement"}
