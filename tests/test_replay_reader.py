@@ -116,3 +116,39 @@ def test_buffer_stays_bounded(tmp_path):
     assert count == 20_000
     assert path.stat().st_size > 20 * peak
     assert peak < 200 << 10
+
+
+def _merge_trace(paths, monkeypatch, ahead):
+    """What the merge yields, with the problems noted by the time each message came out."""
+    from bot.replay import _merge
+
+    monkeypatch.setattr(_merge, "_READ_AHEAD", ahead)
+    problems = _merge.Problems()
+    readers = _merge.open_readers(paths, problems)
+    trace = [(ts, mid, seq, problems.bad_records, len(problems.errors), list(problems.samples))
+             for ts, mid, _i, seq, _raw in _merge.merged(readers, problems)]
+    return trace, problems
+
+
+def test_reading_ahead_changes_nothing_the_merge_yields_or_notes(tmp_path, monkeypatch):
+    def msg(i, minute, **extra):
+        return {"id": str(i), "type": "Default", "timestamp": f"2024-01-01T00:{minute:02d}:00+00:00",
+                "content": f"m{i}", "author": {"id": "5", "name": "a"}, **extra}
+
+    good = [msg(i, i) for i in range(0, 40, 2)]
+    bad = [msg(1, 1), {"id": "3", "type": "Default", "content": "no timestamp", "author": {"id": "5"}},
+           *[msg(i, i) for i in range(5, 31, 2)], msg(33, 33, author="not a dict"), msg(35, 35)]
+    (tmp_path / "a.json").write_text(json.dumps(_export(good)))
+    (tmp_path / "b.json").write_text(json.dumps(_export(bad)))
+    cut = json.dumps(_export([msg(100 + i, i) for i in range(12)]))
+    (tmp_path / "c.json").write_text(cut[: cut.index('"m107"')])  # truncated inside message 8
+    paths = sorted(tmp_path.glob("*.json"))
+
+    one_at_a_time, p1 = _merge_trace(paths, monkeypatch, 1)
+    for ahead in (2, 3, 32):
+        trace, problems = _merge_trace(paths, monkeypatch, ahead)
+        assert trace == one_at_a_time
+        assert (problems.errors, problems.samples) == (p1.errors, p1.samples)
+    assert p1.bad_records == 2 and len(p1.errors) == 1 and "c.json" in p1.errors[0]
+    assert [t[:2] for t in one_at_a_time] == sorted(t[:2] for t in one_at_a_time)
+    assert len(one_at_a_time) == 20 + 15 + 7
