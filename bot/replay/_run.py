@@ -213,9 +213,10 @@ async def _drive_records(engine, executor, readers, converter, collector, proble
                 collector.handle(executor.actions, event, event.at)
                 executor.clear()
         count += 1
-        if not count & 31:
+        if not count & 127:
             # Let the batched writer run, as the gateway's reads do live; and keep its backlog
-            # bounded (memory must not grow with the export) when it falls behind.
+            # bounded (memory must not grow with the export) when it falls behind. Every 128
+            # messages: 0.3 s faster than every 32 on 300k messages; 512 is no faster.
             await asyncio.sleep(0)
             if writer is not None and writer.pending > _WRITER_BACKLOG:
                 await writer.flush()
