@@ -394,3 +394,46 @@ async def test_a_case_whose_signals_are_a_generator_is_stored_and_shown_with_the
 
     with sqlite3.connect(db) as conn:
         assert [json.loads(r[0]) for r in conn.execute("SELECT signals FROM cases")] == [[["banned_word", 0.9]]]
+
+
+async def test_converting_ahead_gives_the_same_replay_and_the_same_notes(tmp_path, monkeypatch):
+    from bot.replay import _run
+
+    def export(channel, messages):
+        return {"guild": {"id": "1", "name": "g"}, "channel": {"id": str(channel), "type": "GuildTextChat",
+                                                             "name": f"c{channel}"}, "messages": messages}
+
+    def msg(i, minute, content="hi", author="11"):
+        return {"id": str(i), "type": "Default", "timestamp": f"2024-01-01T{minute // 60:02d}:{minute % 60:02d}:00Z",
+                "content": content, "author": {"id": author, "name": f"u{author}"}}
+
+    a, b = [], []
+    for i in range(60):
+        content = "badword here" if i % 7 == 0 else "thanks" if i % 5 == 0 else f"chat {i}"
+        a.append(msg(1000 + i, 2 * i, content))
+        if i % 9 == 4:
+            b.append({"id": str(2000 + i), "type": "Default", "content": "no timestamp", "author": {"id": "12"}})
+        elif i % 11 == 3:
+            b.append(msg(2000 + i, 2 * i + 1, author="not-a-number"))  # the converter refuses it
+        else:
+            b.append(msg(2000 + i, 2 * i + 1, "badword" if i % 4 == 0 else "hello", author="12"))
+    (tmp_path / "exp").mkdir()
+    (tmp_path / "exp" / "a.json").write_text(json.dumps(export(2001, a)))
+    (tmp_path / "exp" / "b.json").write_text(json.dumps(export(2002, b)))
+
+    runs = []
+    for ahead in (1, 3, 64):
+        monkeypatch.setattr(_run, "_CONVERT_AHEAD", ahead)
+        run_dir = tmp_path / f"run{ahead}"
+        run_dir.mkdir()
+        code, records, out, err, plugin = await _replay(run_dir, tmp_path / "exp")
+        records[-1]["stats"].pop("seconds")
+        out = "\n".join(line for line in out.splitlines() if not line.startswith("Read "))
+        runs.append((code, records, out, err, [m.message_id for m in plugin.messages], plugin.ticks))
+    assert runs[0] == runs[1] == runs[2]
+    code, records, _, err, seen, ticks = runs[0]
+    assert code == 1 and "missing field 'timestamp'" in err and "skipped: ValueError" in err
+    # notes in record order: the converter's refusal (b.json, 3rd record) before the reader's (5th)
+    assert err.index("skipped: ValueError") < err.index("missing field")
+    assert len(seen) == 60 + 60 - 7 - 5 and len(ticks) >= 60
+    assert sum(r.get("action") == "delete_message" for r in records) > 10
