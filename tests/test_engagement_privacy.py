@@ -180,6 +180,7 @@ async def test_a_duplicate_question_event_is_tracked_once():
         await h.send("How do I report a bug?", author=h.member(10))
         q = h.last
         h.engine._seen.clear()  # as after a restart: the gateway may deliver the message again
+        h.engine._seen_before.clear()
         await h.dispatch(MessageCreated(q))
         await h.send("open an issue", author=h.member(11), reply_to=q)
         await h.send("Where is the issue tracker?", author=h.member(10))

@@ -108,6 +108,25 @@ async def test_duplicate_events_are_processed_once():
         assert h.engine.status()["duplicates_dropped"] == 1
 
 
+async def test_recent_event_ids_are_remembered_across_a_generation_swap(monkeypatch):
+    import bot.engine as engine_module
+    from bot.events import MessageCreated
+
+    monkeypatch.setattr(engine_module, "_SEEN_LIMIT", 4)
+    async with await Harness.create(plugins={"deleter": Deleter()}) as h:
+        sent = []
+        for i in range(10):
+            await h.send(f"spam {i}", author=h.member(1))
+            sent.append(h.last)
+        # the newest 4 to 7 ids are remembered: the last 6 here (the swap came after the 8th)
+        for m in sent[4:]:
+            assert await h.dispatch(MessageCreated(m)) == []
+        assert h.engine.status()["duplicates_dropped"] == 6
+        assert len(h.executor.actions) == 10
+        assert await h.dispatch(MessageCreated(sent[0])) != []  # long forgotten: handled again
+        assert len(h.executor.actions) == 11
+
+
 async def test_plugin_disabled_per_guild_and_per_channel():
     config = {"plugins": {"deleter": {"overrides": [{"when": {"channels": [555]}, "config": {"enabled": False}}]}}}
     async with await Harness.create(plugins={"deleter": Deleter()}, guild_config=config) as h:
