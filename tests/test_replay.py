@@ -427,14 +427,25 @@ async def test_converting_ahead_gives_the_same_replay_and_the_same_notes(tmp_pat
     (tmp_path / "exp" / "b.json").write_text(json.dumps(export(2002, b)))
 
     runs = []
+    sizes = []
+    converted = _run._converted
+
+    def spy(*args):
+        for block in converted(*args):
+            sizes.append(len(block))
+            yield block
+
+    monkeypatch.setattr(_run, "_converted", spy)
     for ahead in (1, 3, 64):
         monkeypatch.setattr(_run, "_CONVERT_AHEAD", ahead)
+        sizes.clear()
         run_dir = tmp_path / f"run{ahead}"
         run_dir.mkdir()
         code, records, out, err, plugin = await _replay(run_dir, tmp_path / "exp")
         records[-1]["stats"].pop("seconds")
         out = "\n".join(line for line in out.splitlines() if not line.startswith("Read "))
         runs.append((code, records, out, err, [m.message_id for m in plugin.messages], plugin.ticks))
+        assert max(sizes) == ahead  # the blocks really were this long
     assert runs[0] == runs[1] == runs[2]
     code, records, _, err, seen, ticks = runs[0]
     assert code == 1 and "missing field 'timestamp'" in err and "skipped: ValueError" in err

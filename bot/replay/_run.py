@@ -205,7 +205,7 @@ async def _drive_records(engine, executor, readers, converter, collector, proble
     writer = engine.writer
     if writer is not None:
         writer.wake_for_urgent = False  # a dry run: moderation records go with the next batch
-    for block in _converted(readers, converter, problems):
+    for block in _converted(readers, converter, problems, _CONVERT_AHEAD):
         for ts, events in block:
             if next_tick is None:
                 first = ts
@@ -238,7 +238,7 @@ async def _drive_records(engine, executor, readers, converter, collector, proble
     return {"first": first, "last": last, "records": count, "seconds": time.perf_counter() - started}
 
 
-def _converted(readers, converter: Converter, problems: Problems, size: int = _CONVERT_AHEAD):
+def _converted(readers, converter: Converter, problems: Problems, size: int):
     """Blocks of (timestamp, events or None when the record could not be converted), in time order.
 
     Reading and converting a block before the engine sees any of it gives the same events (the
