@@ -38,28 +38,28 @@ async def _main(args: argparse.Namespace) -> dict[str, float]:
     floor = FloorMeter(corpus, frames)
     result = await run_pipeline(parsed, per_plugin=False, between=floor.measure)
     if floor.gateway.client.received != len(frames):
-        raise SystemExit(f"gateway floor: on_message ran {floor.gateway.client.received} times for {len(frames)} frames")
+        raise SystemExit(f"gateway path: on_message ran {floor.gateway.client.received} times for {len(frames)} frames")
     floor_times = floor.times[500:]
-    parse_times = floor.parse_times[500:]
+    gateway_times = floor.gateway_times[500:]
     # Per-plugin timings come from a second pass: timing every hook call costs a little itself.
     timed = await run_pipeline(parsed, per_plugin=True)
     result.per_plugin = timed.per_plugin
     figures: dict[str, float] = {}
     floor_med = statistics.median(floor_times)
-    parse_med = statistics.median(parse_times)
+    gateway_med = statistics.median(gateway_times)
     pipe_med = statistics.median(result.per_message)
     figures["floor_median_us"] = floor_med * 1e6
-    figures["floor_parse_only_us"] = parse_med * 1e6
+    figures["gateway_median_us"] = gateway_med * 1e6
     figures["pipeline_median_us"] = pipe_med * 1e6
     figures["p99_us"] = _pct(result.per_message, 0.99) * 1e6
     figures["ratio"] = pipe_med / floor_med
-    figures["ratio_parse_only"] = pipe_med / parse_med
+    figures["ratio_gateway"] = pipe_med / gateway_med
     figures["pipeline_msgs_per_s"] = len(parsed) / result.total_s
 
     print(f"corpus: {n} messages, seed {args.seed}; medians after 500 warm-up messages\n")
     print(f"{'stage':44} {'median µs':>9} {'p99 µs':>8}")
-    print(f"{'discord.py floor (gateway frame -> on_message)':44} {_us(floor_med)} {_us(_pct(floor_times, 0.99))}")
-    print(f"{'  JSON decode + parse only (stub dispatch)':44} {_us(parse_med)} {_us(_pct(parse_times, 0.99))}")
+    print(f"{'discord.py floor (JSON decode + parse)':44} {_us(floor_med)} {_us(_pct(floor_times, 0.99))}")
+    print(f"{'discord.py gateway path (frame -> on_message)':44} {_us(gateway_med)} {_us(_pct(gateway_times, 0.99))}")
     print(f"{'pitchfree pipeline (on_message -> actions)':44} {_us(pipe_med)} {_us(_pct(result.per_message, 0.99))}")
     for plugin, times in sorted(result.per_plugin.items()):
         med = statistics.median(times)
@@ -80,7 +80,7 @@ async def _main(args: argparse.Namespace) -> dict[str, float]:
         print(f"{'  batched writer on the event loop (mean)':44} {figures['writer_prep_us']:8.1f}"
               "          (turning every plugin's rows into statements, per message)")
     print(f"\nratio pipeline/floor: {figures['ratio']:.2f} (target <= 0.50); "
-          f"against JSON decode + parse alone: {figures['ratio_parse_only']:.2f}")
+          f"against discord.py's whole gateway path: {figures['ratio_gateway']:.2f}")
     print(f"pipeline throughput incl. batched writes: {figures['pipeline_msgs_per_s']:,.0f} msg/s "
           f"({result.rows_written} rows written, final flush {result.flush_s * 1e3:.1f} ms, "
           f"{result.actions} actions)")
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return _profile(args)
     start = time.perf_counter()
     figures = asyncio.run(_main(args))
-    keys = ["ratio", "pipeline_median_us", "p99_us", "floor_median_us", "ratio_parse_only", "floor_parse_only_us",
+    keys = ["ratio", "pipeline_median_us", "p99_us", "floor_median_us", "ratio_gateway", "gateway_median_us",
             "pipeline_msgs_per_s",
             "engagement_amortised_us", "writes_per_s", "report_s", "replay_msgs_per_s", "peak_rss_mb"]
     line = " ".join(f"{k.replace('p99_us', 'p99_us')}={figures[k]:.2f}" for k in keys if k in figures)

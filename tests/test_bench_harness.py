@@ -9,7 +9,7 @@ from bench._floor import FloorMeter, measure_floor, raw_frames, wire_frames
 from bench._pipeline import run_pipeline
 
 
-async def test_the_gateway_floor_delivers_every_frame_to_on_message_as_discord_py_parses_it():
+async def test_the_gateway_path_delivers_every_frame_to_on_message_as_discord_py_parses_it():
     corpus = make_corpus(240, seed=3)
     frames = raw_frames(corpus)
     meter = FloorMeter(corpus, frames)
@@ -17,7 +17,7 @@ async def test_the_gateway_floor_delivers_every_frame_to_on_message_as_discord_p
     await meter.measure(100, 240)  # a later chunk continues the connection's compression stream
     client = meter.gateway.client
     assert client.received == 240
-    assert len(meter.times) == len(meter.parse_times) == 240
+    assert len(meter.times) == len(meter.gateway_times) == 240
     cached = client.cached_messages
     assert [m.id for m in cached] == [int(p["id"]) for p in corpus.payloads]
     assert [m.content for m in cached] == [p["content"] for p in corpus.payloads]
@@ -43,7 +43,7 @@ async def test_the_pipeline_runs_messages_through_the_adapters_handler_and_the_p
     meter = FloorMeter(corpus, frames)
     result = await run_pipeline(parsed, per_plugin=True, warmup=50, between=meter.measure, chunk=150)
     assert len(result.per_message) == 350
-    assert len(meter.times) == 400  # the floor ran between the chunks
+    assert len(meter.times) == len(meter.gateway_times) == 400  # measured between the chunks
     assert result.actions > 0  # the corpus has promotion: the plugins acted on it
     assert result.rows_written > 0
     assert set(result.per_plugin) == {"self_promotion", "helpful_answers", "engagement"}
