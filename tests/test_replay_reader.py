@@ -86,6 +86,20 @@ def test_syntax_error_position(tmp_path, chunk):
     assert info.value.position == "4:14"
 
 
+@pytest.mark.parametrize("value", ["1" * 5000, "[" * 100_000 + "]" * 100_000])
+def test_values_python_cannot_hold_are_errors_with_a_position(tmp_path, value):
+    path = tmp_path / "hostile.json"
+    path.write_text('{"messages": [\n {"id": "1"},\n {"id": "2", "n": ' + value + '},\n {"id": "3"}\n]}')
+    reader = ExportReader(path, chunk_size=1 << 20)
+    reader.open()
+    got = []
+    with pytest.raises(ExportError) as info:
+        for m in reader.messages():
+            got.append(m["id"])
+    assert got == ["1"]
+    assert info.value.position == "3:2" and "unreadable value" in info.value.message
+
+
 @pytest.mark.parametrize("text,needle", [
     ("", "expected a JSON object"),
     ("[1, 2]", "expected a JSON object"),

@@ -129,6 +129,10 @@ class ExportReader:
                     raise self._decode_error(exc) from None
                 self._refill()
                 continue
+            except (ValueError, RecursionError) as exc:
+                # valid JSON Python will not hold: an integer of thousands of digits, or arrays
+                # nested deeper than the interpreter's recursion limit (a hostile file)
+                raise self._error(f"unreadable value ({type(exc).__name__}: {str(exc)[:120]})") from None
             if end >= len(self._buf) and not self._eof:
                 self._refill()  # a number or literal may continue in the next chunk
                 continue

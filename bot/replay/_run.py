@@ -32,9 +32,9 @@ _SWITCH_INTERVAL_S = 0.0005
 # The replay allocates millions of short-lived objects, nearly all freed by reference counting;
 # at Python's default thresholds (700, 10, 10) the cyclic collector walks the young objects every
 # 700 allocations and the bot's long-lived state (plugin memories, caches) far more often than
-# anything there could become garbage. Collecting less often
-# saves about 2% of a 300k-message replay (17.2-17.4 s against 17.6-17.8 s); peak RSS at 1M
-# messages is unchanged (152 MB). Restored when the drive ends.
+# anything there could become garbage. Collecting less often saves about 2% of a 300k-message
+# replay (17.2-17.4 s against 17.5-17.8 s); peak RSS at 1M messages stays at 150 MB. Restored
+# when the drive ends.
 _GC_THRESHOLDS = (50_000, 20, 20)
 # Records read and converted before the engine dispatches them. On a 300k-message replay: 16
 # saves 0.5 s, 64 about 0.95 s, 256 no more than 64 (measured interleaved; output identical).
