@@ -180,7 +180,7 @@ def _phrase_variants(phrase: str) -> list[str]:
 
 
 def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
-    """`PlainCheck.plain` may only say "nothing here" where the RE2 prefilter finds nothing."""
+    """`PlainCheck.verdict` may only say "nothing here" where the RE2 prefilter finds nothing."""
     from plugins.self_promotion._quick import PlainCheck
 
     config = SelfPromotionConfig.model_validate({"phrases": {
@@ -200,7 +200,7 @@ def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
     cleared = certain = 0
     for text in texts:
         folded = fold(text)
-        if check.plain(folded):
+        if check.verdict(folded) is True:
             cleared += 1
             assert not _prefilter_matches(det, text), text
             assert det.content(text) is EMPTY, text
@@ -209,7 +209,7 @@ def test_the_cheap_pre_check_never_clears_what_the_prefilter_matches():
             assert _prefilter_matches(det, text), text
         assert det.plain(text) == (not _prefilter_matches(det, text)), text
     assert cleared >= 10 and certain >= 10  # and it does settle ordinary text both ways
-    assert check.plain(fold("agreed 100%")) and check.plain(fold("v10 is out"))  # digits alone are not a lead
+    assert check.verdict(fold("agreed 100%")) is True and check.verdict(fold("v10 is out")) is True  # digits alone are not a lead
 
 
 _PIECES = ["http", "https", "://", "www", ".", "www.", "discord", "disc", "ord", "com", "dot", "gg", "/", "[", "]",

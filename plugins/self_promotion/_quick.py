@@ -106,10 +106,6 @@ class PlainCheck:
                        for key, texts in by_key.items()}
         self.needles = tuple(sorted(needles))
 
-    def plain(self, s: str) -> bool:
-        """True when neither the link hint nor any phrase of the prefilter can match folded text `s`."""
-        return self.verdict(s) is True
-
     def verdict(self, s: str) -> bool | None:
         """True: nothing of the prefilter can match folded text `s`; False: something certainly does
         (the link hint's literals, or a phrase found exactly); None: only RE2 can tell."""
