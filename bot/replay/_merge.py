@@ -96,9 +96,10 @@ def _stream(index: int, reader: ExportReader, problems: Problems, ahead: int) ->
     """
     seq = 0
     messages = reader.messages()
-    while True:
+    ended = False
+    while not ended:
         block: list = []  # merge keys, and the notes for skipped records (str) in their places
-        failure = None
+        error = None
         try:
             for raw in messages:
                 seq += 1
@@ -114,20 +115,18 @@ def _stream(index: int, reader: ExportReader, problems: Problems, ahead: int) ->
                 if len(block) >= ahead:
                     break
             else:
-                failure = ""
+                ended = True
         except ExportError as exc:
-            failure = f"{exc} (after {reader.messages_read} messages)"
+            ended, error = True, f"{exc} (after {reader.messages_read} messages)"
         except OSError as exc:
-            failure = f"{reader.name}: {exc.strerror or exc}"
+            ended, error = True, f"{reader.name}: {exc.strerror or exc}"
         for item in block:
             if type(item) is str:
                 problems.record(item)
             else:
                 yield item
-        if failure is not None:
-            if failure:
-                problems.errors.append(failure)
-            return
+        if error is not None:
+            problems.errors.append(error)
 
 
 def _describe(exc: Exception) -> str:
