@@ -32,6 +32,11 @@ def intents() -> discord.Intents:
     return wanted
 
 
+def _dispatch_failed(event) -> None:
+    log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
+                  getattr(event, "guild_id", "?"))
+
+
 class PitchfreeBot(commands.Bot):
     """Feeds gateway events to the engine; `shutdown()` stops taking events and stops the engine."""
 
@@ -48,8 +53,7 @@ class PitchfreeBot(commands.Bot):
         self.synced = asyncio.Event()
         self.skipped_commands: list[str] = []
         self._inflight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._drained: asyncio.Event | None = None  # created by shutdown() while events are in flight
         self._tick_task: asyncio.Task | None = None
         self._stopped = False
         self._synced_guilds: set[int] = set()
@@ -119,16 +123,14 @@ class PitchfreeBot(commands.Bot):
         if event is None or not self.accepting:
             return
         self._inflight += 1
-        self._idle.clear()
         try:
             await self.engine.dispatch(event)
         except Exception:
-            log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
-                          getattr(event, "guild_id", "?"))
+            _dispatch_failed(event)
         finally:
             self._inflight -= 1
-            if self._inflight == 0:
-                self._idle.set()
+            if self._inflight == 0 and self._drained is not None:
+                self._drained.set()
 
     def _cached_message(self, message_id: int) -> discord.Message | None:
         return self._connection._get_message(message_id)
@@ -143,7 +145,19 @@ class PitchfreeBot(commands.Bot):
         user = self._connection.user
         if user is not None and message.author.id == user.id:
             return  # our own messages
-        await self.feed(conv.created(message, self._cached_message))
+        event = conv.created(message, self._cached_message)
+        if event is None or not self.accepting:
+            return
+        # `feed`, inlined: one coroutine less for every message
+        self._inflight += 1
+        try:
+            await self.engine.dispatch(event)
+        except Exception:
+            _dispatch_failed(event)
+        finally:
+            self._inflight -= 1
+            if self._inflight == 0 and self._drained is not None:
+                self._drained.set()
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if self.user is not None and payload.message.author.id == self.user.id:
@@ -188,8 +202,11 @@ class PitchfreeBot(commands.Bot):
         self.accepting = False
         if self._tick_task is not None:
             self._tick_task.cancel()
+        if self._inflight:
+            self._drained = asyncio.Event()
         try:
-            await asyncio.wait_for(self._idle.wait(), drain_timeout)
+            if self._drained is not None:
+                await asyncio.wait_for(self._drained.wait(), drain_timeout)
         except TimeoutError:
             log.warning("shutdown: %d event(s) still in flight after %.0fs", self._inflight, drain_timeout)
         if not self.is_closed():

@@ -1,0 +1,89 @@
+"""The adapter's `on_message` path: events reach the engine, and shutdown waits for those in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bench._corpus import make_corpus
+from bench._floor import make_state
+from bot.discord_adapter._bot import PitchfreeBot
+
+
+class SlowEngine:
+    """Just what PitchfreeBot uses of an engine; `dispatch` waits until `release` is set."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.services: dict = {}
+        self.reload_listeners: list = []
+        self.release = asyncio.Event()
+        self.started: list[int] = []
+        self.finished: list[int] = []
+        self.stopped_after: list[int] | None = None
+        self.fail_on = fail_on
+
+    async def dispatch(self, event) -> list:
+        message_id = event.message.message_id
+        self.started.append(message_id)
+        await self.release.wait()
+        if message_id == self.fail_on:
+            raise RuntimeError("plugin exploded")
+        self.finished.append(message_id)
+        return []
+
+    async def stop(self) -> None:
+        self.stopped_after = list(self.finished)
+
+
+def parsed_messages(n: int):
+    corpus = make_corpus(n, seed=11)
+    parsed: list = []
+    state = make_state(corpus, parsed)
+    for payload in corpus.payloads:
+        state.parse_message_create(payload)
+    return parsed
+
+
+async def test_shutdown_waits_for_messages_in_flight_then_stops_the_engine():
+    engine = SlowEngine()
+    bot = PitchfreeBot(engine)
+    messages = parsed_messages(3)
+    tasks = [asyncio.create_task(bot.on_message(m)) for m in messages]
+    await asyncio.sleep(0)
+    assert len(engine.started) == 3 and engine.finished == []
+    closing = asyncio.create_task(bot.shutdown(drain_timeout=30))
+    await asyncio.sleep(0.05)
+    assert not closing.done() and engine.stopped_after is None  # still waiting for the three
+    await bot.on_message(parsed_messages(4)[-1])  # arrives after shutdown began: not taken
+    assert len(engine.started) == 3
+    engine.release.set()
+    await asyncio.wait_for(closing, 2)  # well before the drain timeout: woken by the last one
+    await asyncio.gather(*tasks)
+    assert engine.stopped_after == [m.id for m in messages]  # the engine stopped after all of them
+
+
+async def test_a_failing_dispatch_is_logged_and_still_counted_out(caplog):
+    messages = parsed_messages(2)
+    engine = SlowEngine(fail_on=messages[0].id)
+    bot = PitchfreeBot(engine)
+    tasks = [asyncio.create_task(bot.on_message(m)) for m in messages]
+    await asyncio.sleep(0)
+    engine.release.set()
+    with caplog.at_level(logging.ERROR, logger="pitchfree.discord"):
+        await asyncio.gather(*tasks)  # the failure does not propagate into discord.py
+    assert f"dispatch failed for message:{messages[0].id}" in caplog.text
+    assert engine.finished == [messages[1].id]
+    await asyncio.wait_for(bot.shutdown(drain_timeout=5), 5)  # nothing left in flight: no wait
+    assert engine.stopped_after == [messages[1].id]
+
+
+async def test_shutdown_gives_up_waiting_after_the_drain_timeout(caplog):
+    engine = SlowEngine()
+    bot = PitchfreeBot(engine)
+    task = asyncio.create_task(bot.on_message(parsed_messages(1)[0]))
+    await asyncio.sleep(0)
+    with caplog.at_level(logging.WARNING, logger="pitchfree.discord"):
+        await asyncio.wait_for(bot.shutdown(drain_timeout=0.05), 5)
+    assert "1 event(s) still in flight" in caplog.text and engine.stopped_after == []
+    engine.release.set()
+    await task
