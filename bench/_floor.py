@@ -143,3 +143,25 @@ class FloorMeter:
             begin = clock()
             parse(from_json(frame)["d"])
             times.append(clock() - begin)
+
+
+class ParseEach:
+    """The floor measured as a live bot runs it: each frame parsed right before pitchfree handles it.
+
+    Alternating with the pipeline message by message, each side runs with the CPU caches the
+    other leaves behind, as on a live connection (`run_pipeline(..., parse_each=...)`).
+    """
+
+    def __init__(self, corpus: Corpus, frames: list[str]) -> None:
+        self.frames = frames
+        self.parsed: list[discord.Message] = []
+        self.state = make_state(corpus, self.parsed)
+        self.times: list[float] = []
+
+    def __call__(self, index: int) -> discord.Message:
+        """Decode and parse frame `index`, timed; return the message."""
+        clock = time.perf_counter
+        start = clock()
+        self.state.parse_message_create(discord.utils._from_json(self.frames[index])["d"])
+        self.times.append(clock() - start)
+        return self.parsed.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import statistics
 import tempfile
@@ -39,11 +40,14 @@ class PipelineResult:
 
 async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500,
                        between: Callable[[int, int], Awaitable[None] | None] | None = None,
-                       chunk: int = 1000) -> PipelineResult:
+                       chunk: int = 1000,
+                       parse_each: Callable[[int], discord.Message] | None = None) -> PipelineResult:
     """Run every message through the adapter's `on_message`, all built-in plugins and a file database.
 
     `between(start, end)`, when given, runs (untimed) before each chunk of messages
     `start:end`: the floor is measured there, alternating with the pipeline.
+    `parse_each(i)`, when given, parses message `i` right before it is handled, as the live
+    bot's gateway does (it times itself; the pipeline's clock starts after it).
     """
     with tempfile.TemporaryDirectory(prefix="pitchfree-bench-") as tmp:
         executor = RecordingExecutor()
@@ -69,6 +73,7 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         on_message = PitchfreeBot(engine).on_message
         engine.services.clear()
         engine.services.update(services)
+        gc.collect()  # each pass starts without the garbage of the one before
         clock = time.perf_counter
         times = []
         turns: list[float] = []
@@ -81,6 +86,8 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
                 if inspect.isawaitable(pending):
                     await pending
                 floor_s += clock() - floor_start
+            if parse_each is not None:
+                msg = parse_each(i)
             start = clock()
             await on_message(msg)
             elapsed = clock() - start

@@ -5,8 +5,9 @@ from __future__ import annotations
 import discord
 
 from bench._corpus import make_corpus
-from bench._floor import FloorMeter, measure_floor, raw_frames, wire_frames
+from bench._floor import FloorMeter, ParseEach, measure_floor, raw_frames, wire_frames
 from bench._pipeline import run_pipeline
+from bot.discord_adapter._bot import PitchfreeBot
 
 
 async def test_the_gateway_path_delivers_every_frame_to_on_message_as_discord_py_parses_it():
@@ -47,3 +48,26 @@ async def test_the_pipeline_runs_messages_through_the_adapters_handler_and_the_p
     assert result.actions > 0  # the corpus has promotion: the plugins acted on it
     assert result.rows_written > 0
     assert set(result.per_plugin) == {"self_promotion", "helpful_answers", "engagement"}
+
+
+async def test_parse_each_times_discord_py_right_before_each_message_is_handled():
+    corpus = make_corpus(300, seed=6)
+    frames = raw_frames(corpus)
+    _, parsed = measure_floor(corpus, frames)
+    live = ParseEach(corpus, frames)
+    handled: list[int] = []
+    original = PitchfreeBot.on_message
+
+    async def spy(self, message):
+        handled.append(message.id)
+        assert message is not parsed[len(handled) - 1]  # a fresh parse, not the one made ahead
+        assert len(live.times) == len(handled)  # parsed (and timed) just before being handled
+        await original(self, message)
+
+    PitchfreeBot.on_message = spy
+    try:
+        result = await run_pipeline(parsed, per_plugin=False, warmup=0, parse_each=live)
+    finally:
+        PitchfreeBot.on_message = original
+    assert handled == [m.id for m in parsed] == [int(p["id"]) for p in corpus.payloads]
+    assert len(result.per_message) == len(live.times) == 300 and result.actions > 0
