@@ -32,11 +32,6 @@ def intents() -> discord.Intents:
     return wanted
 
 
-def _dispatch_failed(event) -> None:
-    log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
-                  getattr(event, "guild_id", "?"))
-
-
 class PitchfreeBot(commands.Bot):
     """Feeds gateway events to the engine; `shutdown()` stops taking events and stops the engine."""
 
@@ -126,7 +121,8 @@ class PitchfreeBot(commands.Bot):
         try:
             await self.engine.dispatch(event)
         except Exception:
-            _dispatch_failed(event)
+            log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
+                          getattr(event, "guild_id", "?"))
         finally:
             self._inflight -= 1
             if self._inflight == 0 and self._drained is not None:
@@ -145,19 +141,7 @@ class PitchfreeBot(commands.Bot):
         user = self._connection.user
         if user is not None and message.author.id == user.id:
             return  # our own messages
-        event = conv.created(message, self._cached_message)
-        if event is None or not self.accepting:
-            return
-        # `feed`, inlined: one coroutine less for every message
-        self._inflight += 1
-        try:
-            await self.engine.dispatch(event)
-        except Exception:
-            _dispatch_failed(event)
-        finally:
-            self._inflight -= 1
-            if self._inflight == 0 and self._drained is not None:
-                self._drained.set()
+        await self.feed(conv.created(message, self._cached_message))
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if self.user is not None and payload.message.author.id == self.user.id:
