@@ -37,6 +37,7 @@ HOOK_FOR_EVENT: dict[type, str] = {
 }
 
 STORAGE_ALERT_INTERVAL_S = 600
+_CREATED = ev.MessageCreated
 _SEEN_LIMIT = 50_000  # recent event ids remembered to drop gateway replays
 
 
@@ -98,8 +99,8 @@ class Engine:
         # Recent event ids, in two generations: when the newer one holds _SEEN_LIMIT ids it
         # replaces the older one, so between 50,000 and 100,000 ids are remembered. Cheaper per
         # event than an ordered dict that drops its oldest id each time (2% of a replay).
-        self._seen: set[str] = set()
-        self._seen_before: set[str] = set()
+        self._seen: set[int | str] = set()
+        self._seen_before: set[int | str] = set()
         self._plans: dict[str, tuple[tuple[Impl, ...], tuple[tuple[Impl, int, PluginContext], ...]]] = {}
         self._commands: list[tuple[str, CommandSpec]] | None = None
         self._background: set[asyncio.Task] = set()
@@ -160,12 +161,14 @@ class Engine:
 
     async def dispatch(self, event: ev.Event) -> list[ActionResult]:
         """Send an event to every enabled plugin and execute the actions they return."""
-        event_id = event.event_id
+        # A new message is remembered by its id (an int): no event-id string for every message.
+        # Other events' ids are strings, so the two kinds of key never collide.
+        key = event.message.message_id if type(event) is _CREATED else event.event_id
         seen = self._seen
-        if event_id in seen or event_id in self._seen_before:
+        if key in seen or key in self._seen_before:
             self.duplicates_dropped += 1
             return []
-        seen.add(event_id)
+        seen.add(key)
         if len(seen) >= _SEEN_LIMIT:
             self._seen_before, self._seen = seen, set()
         self.events_processed += 1
@@ -204,11 +207,11 @@ class Engine:
                     else:
                         result = impl.function(event, ctx)
                     if type(result) is CoroutineType:  # an async hook, or a plain hook's slow path
-                        result = await caller.finish(hook, impl, result, event_id, timed=False)
+                        result = await caller.finish(hook, impl, result, event.event_id, timed=False)
                 except Failed:
                     continue
                 except Exception as exc:
-                    caller.record_exception(hook, impl, exc, event_id)
+                    caller.record_exception(hook, impl, exc, event.event_id)
                     continue
                 finally:
                     if timings is not None:  # the bookkeeping after the clock stops is not counted
@@ -216,11 +219,11 @@ class Engine:
             else:
                 try:
                     result = await caller.invoke(hook, impl, {"event": event, "config": config, "ctx": ctx},
-                                                 event_id)
+                                                 event.event_id)
                 except Failed:
                     continue
             if result is not None:
-                checked = self._checked(impl.plugin, hook, result, event_id)
+                checked = self._checked(impl.plugin, hook, result, event.event_id)
                 actions = checked if actions is None else actions + checked
         if not actions:
             return []

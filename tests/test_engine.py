@@ -89,7 +89,10 @@ async def test_crash_and_timeout_and_garbage_are_isolated(caplog):
         assert "RuntimeError: boom" in faults["crasher"]["last_error"]
         assert "timed out" in faults["hanger"]["last_error"]
         assert "expected actions" in faults["garbage"]["last_error"]
-        assert any("crasher" in r.getMessage() and "message:" in r.getMessage() for r in caplog.records)
+        # each fault is logged with the event's id, whichever way the plugin failed
+        event_id = f"message:{h.last.message_id}"
+        for plugin in ("crasher", "hanger", "garbage"):
+            assert any(plugin in r.getMessage() and event_id in r.getMessage() for r in caplog.records), plugin
         # the next message is still processed
         assert [a.kind for a in await h.send("more spam", author=h.member(1))] == ["delete_message"]
         assert faults and h.engine.status()["faults"]["crasher"]["count"] == 2
@@ -106,6 +109,33 @@ async def test_duplicate_events_are_processed_once():
         assert again == []
         assert len(h.executor.actions) == 1
         assert h.engine.status()["duplicates_dropped"] == 1
+
+
+class DeleteWatcher:
+    def __init__(self):
+        self.deleted = []
+
+    @hookimpl
+    def pitchfree_message_delete(self, event):
+        self.deleted.append(event.message_id)
+
+
+async def test_a_message_and_its_deletion_are_not_taken_for_duplicates():
+    from datetime import UTC, datetime
+
+    from bot.events import MessageCreated, MessageDeleted
+
+    watcher = DeleteWatcher()
+    async with await Harness.create(plugins={"deleter": Deleter(), "watcher": watcher}) as h:
+        await h.send("spam", author=h.member(1))
+        m = h.last
+        gone = MessageDeleted(m.guild_id, m.channel_id, m.message_id, datetime.now(UTC), m.author.id)
+        await h.dispatch(gone)
+        assert watcher.deleted == [m.message_id]
+        assert await h.dispatch(gone) == [] and watcher.deleted == [m.message_id]  # a replayed delete
+        assert await h.dispatch(MessageCreated(m)) == []  # a replayed create
+        assert h.engine.status()["duplicates_dropped"] == 2
+        assert len(h.executor.actions) == 1
 
 
 async def test_recent_event_ids_are_remembered_across_a_generation_swap(monkeypatch):
