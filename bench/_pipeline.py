@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import inspect
 import statistics
@@ -15,6 +16,7 @@ from pathlib import Path
 import discord
 
 import bot.storage._batch as batch_module
+from bot._collector import tuned_collector
 from bot.app import SHIPPED_CONFIG_DIR, build_engine
 from bot.discord_adapter._bot import PitchfreeBot
 from bot.executor import RecordingExecutor
@@ -32,6 +34,7 @@ class PipelineResult:
     source_s: float = 0.0
     tracking_s: float = 0.0  # engagement's second pass (open questions), for its logging figure
     writer_prep_s: float = 0.0  # the writer turning a batch into statements, on the event loop
+    gc_s: float = 0.0  # the garbage collector's pauses while the messages were handled
     total_s: float = 0.0
     flush_s: float = 0.0
     actions: int = 0
@@ -41,13 +44,17 @@ class PipelineResult:
 async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, warmup: int = 500,
                        between: Callable[[int, int], Awaitable[None] | None] | None = None,
                        chunk: int = 1000,
-                       parse_each: Callable[[int], discord.Message] | None = None) -> PipelineResult:
+                       parse_each: Callable[[int], discord.Message] | None = None,
+                       collector: bool = True) -> PipelineResult:
     """Run every message through the adapter's `on_message`, all built-in plugins and a file database.
 
     `between(start, end)`, when given, runs (untimed) before each chunk of messages
     `start:end`: the floor is measured there, alternating with the pipeline.
     `parse_each(i)`, when given, parses message `i` right before it is handled, as the live
     bot's gateway does (it times itself; the pipeline's clock starts after it).
+    `collector=False` pauses the garbage collector while the messages are handled (the per-plugin
+    pass: a collection's pause would land in whichever call happened to trigger it); otherwise
+    its pauses are measured (`gc_s`).
     """
     with tempfile.TemporaryDirectory(prefix="pitchfree-bench-") as tmp:
         executor = RecordingExecutor()
@@ -74,37 +81,43 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         engine.services.clear()
         engine.services.update(services)
         gc.collect()  # each pass starts without the garbage of the one before
-        clock = time.perf_counter
-        times = []
-        turns: list[float] = []
-        floor_s = 0.0  # the floor measured in between is discord.py's time, not the pipeline's
-        begin = clock()
-        for i, msg in enumerate(messages):
-            if between is not None and i % chunk == 0:
-                floor_start = clock()
-                pending = between(i, min(i + chunk, len(messages)))
-                if inspect.isawaitable(pending):
-                    await pending
-                floor_s += clock() - floor_start
-            if parse_each is not None:
-                msg = parse_each(i)
-            start = clock()
-            await on_message(msg)
-            elapsed = clock() - start
-            if i >= warmup:
-                times.append(elapsed)
-            # Live, the loop goes back to the gateway between messages; the batched writer (and
-            # any other task) runs there. Timed apart: the loop's turn is discord.py's work, but the
-            # writer's flushes on it are pitchfree's, so only the bare turn is left out below.
-            turn = clock()
-            await asyncio.sleep(0)
-            turns.append(clock() - turn)
-        flush_start = clock()
-        await engine.writer.flush()
-        end = clock()
+        # The collector as `pitchfree run` sets it once start-up is done (bot/_collector.py).
+        with tuned_collector(), _collector(collector) as pauses:
+            clock = time.perf_counter
+            times = []
+            turns: list[float] = []
+            floor_s = 0.0  # the floor measured in between is discord.py's time, not the pipeline's
+            floor_gc_s = 0.0  # and so are the collections it sets off
+            begin = clock()
+            for i, msg in enumerate(messages):
+                if between is not None and i % chunk == 0:
+                    floor_start, gc_before = clock(), pauses.seconds
+                    pending = between(i, min(i + chunk, len(messages)))
+                    if inspect.isawaitable(pending):
+                        await pending
+                    floor_s += clock() - floor_start
+                    floor_gc_s += pauses.seconds - gc_before
+                if parse_each is not None:
+                    gc_before = pauses.seconds
+                    msg = parse_each(i)
+                    floor_gc_s += pauses.seconds - gc_before
+                start = clock()
+                await on_message(msg)
+                elapsed = clock() - start
+                if i >= warmup:
+                    times.append(elapsed)
+                # Live, the loop goes back to the gateway between messages; the batched writer (and
+                # any other task) runs there. Timed apart: the loop's turn is discord.py's work, but the
+                # writer's flushes on it are pitchfree's, so only the bare turn is left out below.
+                turn = clock()
+                await asyncio.sleep(0)
+                turns.append(clock() - turn)
+            flush_start = clock()
+            await engine.writer.flush()
+            end = clock()
         bare_turns = statistics.median(turns) * len(turns) if turns else 0.0  # what an idle turn costs
         result = PipelineResult(times, total_s=end - begin - bare_turns - floor_s, flush_s=end - flush_start,
-                                actions=len(executor.actions))
+                                actions=len(executor.actions), gc_s=pauses.seconds - floor_gc_s)
         if per_plugin:
             for key, values in engine.caller.timings.items():
                 if key.startswith("pitchfree_message:"):
@@ -129,3 +142,34 @@ def _timed(function, spent: list[float]):
             spent[0] += time.perf_counter() - start
 
     return timed
+
+
+@contextlib.contextmanager
+def _collector(enabled: bool):
+    """Measure the collector's pauses (`enabled`) or pause the collector, for one pass."""
+    pauses = _PauseMeter()
+    if enabled:
+        gc.callbacks.append(pauses)
+    else:
+        gc.disable()
+    try:
+        yield pauses
+    finally:
+        if enabled:
+            gc.callbacks.remove(pauses)
+        else:
+            gc.enable()
+
+
+class _PauseMeter:
+    """A `gc.callbacks` entry adding up how long the collector's runs take."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import discord
 
+from bot._collector import tuned_collector
 from bot.app import build_engine, resolve_config_dir, resolve_db_path
 from bot.config import ConfigError
 from bot.discord_adapter._bot import PitchfreeBot
@@ -103,7 +105,10 @@ async def _main(token: str, config_dir: Path, db_path: str) -> int:
         log.error("cannot start: %s", exc)
         return EXIT_CONFIG
     log.info("starting: config %s, database %s, plugins %s", config_dir, db_path, bot.engine.plugin_names())
-    return await serve(bot, token, stop)
+    with tuned_collector():  # start-up is done: see bot/_collector.py
+        log.info("garbage collector: %d start-up objects frozen, young generation collected every %d allocations",
+                 gc.get_freeze_count(), gc.get_threshold()[0])
+        return await serve(bot, token, stop)
 
 
 class _RedactToken(logging.Filter):

@@ -1,0 +1,68 @@
+"""The collector settings `pitchfree run` and `pitchfree replay` use (bot/_collector.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from bot._collector import YOUNG_GENERATION_THRESHOLD, tuned_collector
+from bot.cli import main
+
+
+class _Node:
+    """A container that can be made part of a reference cycle."""
+
+    other: object = None
+
+
+def _cycle() -> _Node:
+    node = _Node()
+    node.other = node
+    return node
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen_before():
+    if gc.get_freeze_count():
+        pytest.skip("something else froze objects in this process")
+
+
+def test_start_up_objects_are_frozen_and_the_young_generation_is_collected_less_often():
+    before = gc.get_threshold()
+    dropped_at_start = weakref.ref(_cycle())  # already garbage when start-up is done: collected first
+    held = [_cycle()]  # alive when start-up is done: frozen
+    old_cycle = weakref.ref(held[0])
+    with tuned_collector(young=12_345):
+        assert dropped_at_start() is None
+        assert gc.get_threshold() == (12_345, *before[1:])
+        assert gc.get_freeze_count() > 0
+        new_cycle = weakref.ref(_cycle())  # made while running: collected as usual
+        held.clear()  # a frozen object that becomes garbage is kept until the settings are undone
+        gc.collect()
+        assert new_cycle() is None
+        assert old_cycle() is not None
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    gc.collect()
+    assert old_cycle() is None
+
+
+def test_the_settings_are_undone_when_the_run_fails():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), tuned_collector():
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_replay_runs_under_the_tuned_collector(monkeypatch, tmp_path):
+    seen = []
+
+    async def fake_replay(paths, **options):
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count()))
+        return 0
+
+    monkeypatch.setattr("bot.replay._run.run_replay", fake_replay)
+    assert main(["replay", str(tmp_path)]) == 0
+    assert seen and seen[0][0] == YOUNG_GENERATION_THRESHOLD and seen[0][1] > 0
+    assert gc.get_freeze_count() == 0
