@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from bot._collector import YOUNG_GENERATION_THRESHOLD, tuned_collector
+from bot._collector import THRESHOLDS, tuned_collector
 from bot.cli import main
 
 
@@ -34,9 +34,9 @@ def test_start_up_objects_are_frozen_and_the_young_generation_is_collected_less_
     dropped_at_start = weakref.ref(_cycle())  # already garbage when start-up is done: collected first
     held = [_cycle()]  # alive when start-up is done: frozen
     old_cycle = weakref.ref(held[0])
-    with tuned_collector(young=12_345):
+    with tuned_collector((12_345, 15, 16)):
         assert dropped_at_start() is None
-        assert gc.get_threshold() == (12_345, *before[1:])
+        assert gc.get_threshold() == (12_345, 15, 16)
         assert gc.get_freeze_count() > 0
         new_cycle = weakref.ref(_cycle())  # made while running: collected as usual
         held.clear()  # a frozen object that becomes garbage is kept until the settings are undone
@@ -64,5 +64,5 @@ def test_replay_runs_under_the_tuned_collector(monkeypatch, tmp_path):
 
     monkeypatch.setattr("bot.replay._run.run_replay", fake_replay)
     assert main(["replay", str(tmp_path)]) == 0
-    assert seen and seen[0][0] == YOUNG_GENERATION_THRESHOLD and seen[0][1] > 0
+    assert seen and seen[0][0] == THRESHOLDS[0] and seen[0][1] > 0
     assert gc.get_freeze_count() == 0

@@ -326,7 +326,7 @@ async def test_the_drive_alone_gets_a_short_switch_interval_and_rarer_garbage_co
     # the writer's thread takes the GIL back after each SQLite step; at 5 ms it falls behind
     import gc
 
-    from bot.replay._run import _GC_THRESHOLDS
+    from bot._collector import THRESHOLDS as _GC_THRESHOLDS
 
     seen = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 import tempfile
 import time
@@ -12,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot._collector import collector_thresholds
 from bot.app import build_engine, resolve_config_dir
 from bot.config import ConfigError
 from bot.executor import RecordingExecutor
@@ -29,13 +29,6 @@ _WRITER_BACKLOG = 20_000  # rows the replay lets the batched writer fall behind 
 # falls behind and the replay stops for it. 0.5 ms keeps it going alongside (measured in
 # docs/replay.md); the interval is restored when the drive ends.
 _SWITCH_INTERVAL_S = 0.0005
-# The replay allocates millions of short-lived objects, nearly all freed by reference counting;
-# at Python's default thresholds (700, 10, 10) the cyclic collector walks the young objects every
-# 700 allocations and the bot's long-lived state (plugin memories, caches) far more often than
-# anything there could become garbage. Collecting less often saves about 2% of a 300k-message
-# replay (17.2-17.4 s against 17.5-17.8 s); peak RSS at 1M messages stays at 150 MB. Restored
-# when the drive ends.
-_GC_THRESHOLDS = (50_000, 20, 20)
 # Records read and converted before the engine dispatches them. On a 300k-message replay: 16
 # saves 0.5 s, 64 about 0.95 s, 256 no more than 64 (measured interleaved; output identical).
 _CONVERT_AHEAD = 64
@@ -184,15 +177,15 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
                  progress) -> dict[str, Any]:
     """Dispatch every record in time order, ticking the engine as each tick boundary passes."""
     previous = sys.getswitchinterval()
-    previous_gc = gc.get_threshold()
     sys.setswitchinterval(min(previous, _SWITCH_INTERVAL_S))
-    gc.set_threshold(*_GC_THRESHOLDS)
     try:
-        return await _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,
-                                    progress)
+        # millions of short-lived objects: collected less often, as `pitchfree run` does (bot/_collector.py;
+        # about 2% of a 300k-message replay). The command also freezes its start-up objects.
+        with collector_thresholds():
+            return await _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,
+                                        progress)
     finally:
         sys.setswitchinterval(previous)
-        gc.set_threshold(*previous_gc)
 
 
 async def _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,

@@ -35,7 +35,7 @@ async def test_run_shuts_down_cleanly_on_sigterm(fake, world, config_dir, tmp_pa
     text = output.decode()
     assert proc.returncode == 0, text
     assert "shutting down" in text and "stopped" in text
-    assert "start-up objects frozen, young generation collected every 10000 allocations" in text
+    assert "start-up objects frozen, young generation collected every 50000 allocations" in text
     assert TOKEN not in text
     assert db.exists() and not (tmp_path / "bot.db.pending.jsonl").exists()
 
