@@ -82,7 +82,7 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         engine.services.update(services)
         gc.collect()  # each pass starts without the garbage of the one before
         # The collector as `pitchfree run` sets it once start-up is done (bot/_collector.py).
-        with tuned_collector(), _collector(collector) as pauses:
+        with tuned_collector(), _watched_collector(collector) as pauses:
             clock = time.perf_counter
             times = []
             turns: list[float] = []
@@ -145,7 +145,7 @@ def _timed(function, spent: list[float]):
 
 
 @contextlib.contextmanager
-def _collector(enabled: bool):
+def _watched_collector(enabled: bool):
     """Measure the collector's pauses (`enabled`) or pause the collector, for one pass."""
     pauses = _PauseMeter()
     if enabled:

@@ -39,7 +39,8 @@ async def _main(args: argparse.Namespace) -> dict[str, float]:
     # The corpus, its frames and the parsed messages are the bench's own data (a live bot holds
     # none of them; discord.py keeps 5,000 messages): frozen, so that a full collection does not
     # scan them (about 0.2 s for 40,000 messages) inside whichever plugin call triggered it.
-    # (Each pass also freezes what exists when it starts, as `pitchfree run` does after start-up.)
+    # (Each pass also freezes what exists when it starts, as `pitchfree run` does after start-up,
+    # and unfreezes everything when it ends.)
     gc.collect()
     gc.freeze()
     result = await run_pipeline(parsed, per_plugin=False, between=floor.measure)

@@ -71,3 +71,32 @@ async def test_parse_each_times_discord_py_right_before_each_message_is_handled(
         PitchfreeBot.on_message = original
     assert handled == [m.id for m in parsed] == [int(p["id"]) for p in corpus.payloads]
     assert len(result.per_message) == len(live.times) == 300 and result.actions > 0
+
+
+async def test_the_pipeline_runs_under_the_bots_collector_settings_and_measures_its_pauses():
+    import gc
+
+    from bot._collector import THRESHOLDS
+
+    corpus = make_corpus(120, seed=7)
+    _, parsed = measure_floor(corpus, raw_frames(corpus))
+    seen: list[tuple[bool, tuple[int, int, int]]] = []
+    original = PitchfreeBot.on_message
+
+    async def spy(self, message):
+        seen.append((gc.isenabled(), gc.get_threshold()))
+        if len(seen) == 10:
+            gc.collect()  # a pause inside the pipeline's own work
+        await original(self, message)
+
+    before = gc.get_threshold()
+    PitchfreeBot.on_message = spy
+    try:
+        measured = await run_pipeline(parsed, per_plugin=False, warmup=0)
+        assert set(seen) == {(True, THRESHOLDS)} and measured.gc_s > 0
+        seen.clear()
+        paused = await run_pipeline(parsed, per_plugin=True, warmup=0, collector=False)
+        assert set(seen) == {(False, THRESHOLDS)} and paused.gc_s == 0
+    finally:
+        PitchfreeBot.on_message = original
+    assert gc.isenabled() and gc.get_threshold() == before and gc.get_freeze_count() == 0

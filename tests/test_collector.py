@@ -23,12 +23,6 @@ def _cycle() -> _Node:
     return node
 
 
-@pytest.fixture(autouse=True)
-def _nothing_frozen_before():
-    if gc.get_freeze_count():
-        pytest.skip("something else froze objects in this process")
-
-
 def test_start_up_objects_are_frozen_and_the_young_generation_is_collected_less_often():
     before = gc.get_threshold()
     dropped_at_start = weakref.ref(_cycle())  # already garbage when start-up is done: collected first
