@@ -162,6 +162,16 @@ def test_misspelled_key_words_match_their_phrases():
         "subscript", "describe", "chat", "chapel", "vide"]
 
 
+@pytest.mark.parametrize("text", [
+    " pls subscibe now ",  # padded, as the detector passes it
+    "subscibe now",  # the misspelling at the very start
+    "pls\tsubscibe\nnow",  # tokens cut by other whitespace
+])
+def test_misspellings_are_found_wherever_the_token_starts(text):
+    matcher = PhraseMatcher({"self": ["subscribe now"]})
+    assert matcher.match(text) == [("self", "subscribe now")]
+
+
 _LINK_FORMS = [
     "https://a.b", "hxxps://a", "htxp", "www.x", "site.com", "site.io/x", "site. com", "site .com", "a . net",
     "x dot com", "x\tdot\norg", "x [.] com", "x [dot] com", "x(.)net", "x ( dot ) org", ".gg/x", ". gg /x",

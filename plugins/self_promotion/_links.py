@@ -74,7 +74,7 @@ def _parse(raw: str, masked_text: str | None = None) -> Link | None:
     query = tuple(parse_qsl(query_text, keep_blank_values=True)[:30]) if query_text else ()
     if fragment and "=" in fragment:
         query += tuple(parse_qsl(fragment, keep_blank_values=True)[:10])
-    return Link(url, host, path or "/", tuple((k.lower(), v) for k, v in query), masked_text)
+    return Link(url, host, path or "/", tuple((k.lower(), v) for k, v in query) if query else (), masked_text)
 
 
 def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:
@@ -98,7 +98,7 @@ def scan_links(text: str, embed_urls: tuple[str, ...] = ()) -> tuple[list[Link],
         start = m.start()
         pieces.append(text[end:start])
         end = m.end()
-        if any(a <= start < b for a, b in masked_spans):
+        if masked_spans and any(a <= start < b for a, b in masked_spans):
             continue
         link = _parse(m.group(0))
         if link is not None:

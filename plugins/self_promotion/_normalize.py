@@ -127,7 +127,7 @@ def words(folded: str) -> str:
 # Promotion's key words, matched through common misspellings ("subscibe", "chanell", "vidoes")
 # so phrase lists need not enumerate typos. Doubled letters are collapsed before comparing.
 _VOCABULARY = ("subscribe", "subscribers", "channel", "channels", "video", "videos")
-_FUZZY_PREFIXES = frozenset(w[:2] for w in _VOCABULARY)
+FUZZY_PREFIXES = frozenset(w[:2] for w in _VOCABULARY)  # what a misspelling must start with
 
 
 def _undouble(word: str) -> str:
@@ -139,9 +139,9 @@ _UNDOUBLED = {_undouble(w): w for w in _VOCABULARY}
 
 def canonical_tokens(tokens: list[str]) -> list[str]:
     """Replace near-misspellings of promotion's key words with the word itself."""
-    if not any(t[:2] in _FUZZY_PREFIXES for t in tokens):
+    if not any(t[:2] in FUZZY_PREFIXES for t in tokens):
         return tokens
-    return [_canonical(t) if t[:2] in _FUZZY_PREFIXES else t for t in tokens]
+    return [_canonical(t) if t[:2] in FUZZY_PREFIXES else t for t in tokens]
 
 
 @lru_cache(maxsize=8192)

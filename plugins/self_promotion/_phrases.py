@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from plugins.self_promotion._normalize import canonical_tokens, fold, words
+import re
+
+from plugins.self_promotion._normalize import FUZZY_PREFIXES, canonical_tokens, fold, words
 
 _END = ""  # trie key holding the phrases that end at a node
+# `canonical_tokens` only changes tokens that start like a misspellable key word; this finds
+# such a token start (after the text's start or whitespace, as `str.split` cuts) in one scan.
+_FUZZY_START = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(p) for p in sorted(FUZZY_PREFIXES)) + ")").search
 
 
 def parse_phrase(phrase: str) -> tuple[tuple[str, ...], bool, bool]:
@@ -82,7 +87,9 @@ class PhraseMatcher:
         A phrase found inside a longer phrase's words ("dm me" inside "dm me for") is dropped,
         so nested phrases from different groups do not add up twice.
         """
-        toks = canonical_tokens(text.split())
+        toks = text.split()
+        if _FUZZY_START(text) is not None:
+            toks = canonical_tokens(toks)  # a token starts like a misspellable key word
         if self._keys.isdisjoint(toks):
             if not self._needles and not self._raw_needles:
                 return []
@@ -96,6 +103,8 @@ class PhraseMatcher:
         root = self._root
         root_wild = root.get("*")
         by_next, suffix = self._by_next, self._suffix
+        if by_next and by_next.keys().isdisjoint(toks):
+            by_next = None  # no token could follow a "*word" phrase's first token
         found: list[tuple[int, int, tuple[str, str]]] = []
         n = len(toks)
         for i in range(n):
@@ -107,7 +116,8 @@ class PhraseMatcher:
             while node is not None:
                 ends = node.get(_END)
                 if ends:
-                    found.extend((i, j, e) for e in ends)
+                    for e in ends:
+                        found.append((i, j, e))
                 if j >= n:
                     break
                 wild = node.get("*")
@@ -127,12 +137,7 @@ class PhraseMatcher:
                         found.append((i, i + len(tokens), entry))
         if not found and not self._contains:
             return []
-        if len(found) == 1:
-            kept = [found[0][2]]
-        else:
-            spans = {(a, b) for a, b, _ in found}
-            inside = {s for s in spans if any(x <= s[0] and s[1] <= y and (x, y) != s for x, y in spans)}
-            kept = [e for a, b, e in found if (a, b) not in inside]
+        kept = [found[0][2]] if len(found) == 1 else [e for a, b, e in found if not _inside(a, b, found)]
         for needle, group, phrase in self._contains:
             if needle in text:
                 kept.append((group, phrase))
@@ -170,6 +175,14 @@ def _gate_on(tokens: tuple[str, ...], lead: bool, trail: bool, keys: set[str], n
         needles.add(" " + tokens[-1])
     else:
         needles.add(tokens[0])
+
+
+def _inside(a: int, b: int, found: list) -> bool:
+    """Whether the span a..b lies within another, different span found."""
+    for x, y, _ in found:  # noqa: SIM110 - a plain loop: no generator for every span
+        if x <= a and b <= y and (x != a or y != b):
+            return True
+    return False
 
 
 def _wild(wild: dict, tok: str, start: int, end: int, found: list) -> None:

@@ -22,6 +22,8 @@ _LINK_HINT = (
     r"|\.\s*gg\s*/|g\W{0,2}g\W{0,3}/|h[tx]{2}ps?|discord|\.\s+(?:com|net|org|ly|gg|io|co|tv)\b"
 )
 _INVITE_HOSTS = ("discord.gg", "discord.com", "discordapp.com")
+# The link signals, in the order they are reported.
+_LINK_SIGNALS = ("denied_domain", "promo_domain", "shortener", "affiliate", "masked_link", "unknown_link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Detector:
         self.common = DomainSet.of(links.common)
         self.promo = DomainSet.of([*links.promo_domains, *links.extra_promo_domains])
         self.shorteners = DomainSet.of(links.shorteners)
+        self._domain_sets = (("denied_domain", self.deny), ("promo_domain", self.promo), ("shortener", self.shorteners))
         self.aff_params = frozenset(p.lower() for p in links.affiliate_params)
         self.aff_paths = frozenset(p.strip("/").lower() for p in links.affiliate_paths)
         groups = {name: g.phrases for name, g in config.phrases.items() if g.weight > 0 and g.phrases}
@@ -151,8 +154,7 @@ class Detector:
                 continue
             domains.append(link.host)
             known = False
-            for name, domain_set in (("denied_domain", self.deny), ("promo_domain", self.promo),
-                                     ("shortener", self.shorteners)):
+            for name, domain_set in self._domain_sets:
                 entry = domain_set.match(link)
                 if entry:
                     hits.setdefault(name, []).append(entry)
@@ -163,8 +165,7 @@ class Detector:
                 hits.setdefault("affiliate", []).append(link.host)
             if link.masked_text is not None and _deceptive(link):
                 hits.setdefault("masked_link", []).append(f"[{link.masked_text[:40]}] -> {link.host}")
-        for name in ("denied_domain", "promo_domain", "shortener", "affiliate",
-                     "masked_link", "unknown_link"):
+        for name in _LINK_SIGNALS if hits else ():
             found = hits.get(name)
             weight = getattr(w, name, 0.0)
             if found and weight > 0:
