@@ -148,6 +148,7 @@ def _timed(function, spent: list[float]):
 def _watched_collector(enabled: bool):
     """Measure the collector's pauses (`enabled`) or pause the collector, for one pass."""
     pauses = _PauseMeter()
+    was_enabled = gc.isenabled()
     if enabled:
         gc.callbacks.append(pauses)
     else:
@@ -157,7 +158,7 @@ def _watched_collector(enabled: bool):
     finally:
         if enabled:
             gc.callbacks.remove(pauses)
-        else:
+        elif was_enabled:
             gc.enable()
 
 

@@ -30,7 +30,7 @@ def test_start_up_objects_are_frozen_and_the_young_generation_is_collected_less_
     old_cycle = weakref.ref(held[0])
     with tuned_collector((12_345, 15, 16)):
         assert dropped_at_start() is None
-        assert gc.get_threshold() == (12_345, 15, 16)
+        assert gc.get_threshold()[:2] == (12_345, 15)  # (an incremental collector has no third value)
         assert gc.get_freeze_count() > 0
         new_cycle = weakref.ref(_cycle())  # made while running: collected as usual
         held.clear()  # a frozen object that becomes garbage is kept until the settings are undone

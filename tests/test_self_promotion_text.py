@@ -303,6 +303,25 @@ def test_phrase_matcher_finds_what_the_first_version_found(groups, tokens):
     assert matcher.match(text) == expected
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 12), st.integers(0, 12)).filter(lambda s: s[0] < s[1]), max_size=30))
+def test_nested_spans_are_found_by_one_sweep_as_by_comparing_every_pair(spans):
+    from plugins.self_promotion._phrases import _nested
+
+    assert _nested(spans) == {s for s in spans if any(x <= s[0] and s[1] <= y and (x, y) != s for x, y in spans)}
+
+
+def test_a_text_repeating_nested_phrases_keeps_the_first_versions_answer():
+    from phrase_reference import PhraseMatcherAsFirstWritten
+
+    groups = {"soft": ["dm me", "check out"], "offer": ["dm me for", "check out my channel"],
+              "self": ["my channel", "*0 off"]}
+    text = words(" ".join(["dm me for a deal", "check out my channel", "30 off"] * 12))  # 72 phrases found
+    expected = PhraseMatcherAsFirstWritten(groups).match(text)
+    assert PhraseMatcher(groups).match(text) == expected == [
+        ("offer", "dm me for"), ("offer", "check out my channel"), ("self", "*0 off")]
+
+
 # `undefang`'s first check as first written: any "http" (or look-alike) made it try every rewrite
 _FIRST_CHECK = re.compile(r"[^\x00-\x7f]|[\[\(\{<]\s*(?:\.|dot)|\s(?:\.|dot)\s|\s\.\w|\w\.\s|h[tx]{2}p", re.I)
 

@@ -41,7 +41,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         logging.getLogger("pitchfree.storage").setLevel(logging.WARNING)
 
     try:
-        with tuned_collector():  # as `pitchfree run` does (bot/_collector.py)
+        with tuned_collector():  # bot/_collector.py; freezes the modules imported so far
             return asyncio.run(run_replay(args.paths, config_dir=args.config_dir, guild_config=args.guild_config,
                                           json_out=args.json_out, db=args.db))
     except BrokenPipeError:  # e.g. `pitchfree replay ... | head`
