@@ -80,8 +80,8 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
         on_message = PitchfreeBot(engine).on_message
         engine.services.clear()
         engine.services.update(services)
-        gc.collect()  # each pass starts without the garbage of the one before
-        # The collector as `pitchfree run` sets it once start-up is done (bot/_collector.py).
+        # The collector as `pitchfree run` sets it once start-up is done (bot/_collector.py); it
+        # collects first, so each pass also starts without the garbage of the one before.
         with tuned_collector(), _watched_collector(collector) as pauses:
             clock = time.perf_counter
             times = []
