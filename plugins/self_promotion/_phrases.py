@@ -7,7 +7,6 @@ import re
 from plugins.self_promotion._normalize import FUZZY_PREFIXES, canonical_tokens, fold, words
 
 _END = ""  # trie key holding the phrases that end at a node
-_FEW = 8  # phrases found in one text, up to which each pair is compared for nesting
 # `canonical_tokens` only changes tokens that start like a misspellable key word; this finds
 # such a token start (after the text's start or whitespace, as `str.split` cuts) in one scan.
 _FUZZY_START = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(p) for p in sorted(FUZZY_PREFIXES)) + ")").search
@@ -140,9 +139,7 @@ class PhraseMatcher:
             return []
         if len(found) == 1:
             kept = [found[0][2]]
-        elif len(found) <= _FEW:
-            kept = [e for a, b, e in found if not _inside(a, b, found)]
-        else:  # a text repeating phrases: one sweep instead of comparing every pair
+        else:
             inside = _nested({(a, b) for a, b, _ in found})
             kept = [e for a, b, e in found if (a, b) not in inside]
         for needle, group, phrase in self._contains:
@@ -184,19 +181,11 @@ def _gate_on(tokens: tuple[str, ...], lead: bool, trail: bool, keys: set[str], n
         needles.add(tokens[0])
 
 
-def _inside(a: int, b: int, found: list) -> bool:
-    """Whether the span a..b lies within another, different span found."""
-    for x, y, _ in found:  # noqa: SIM110 - a plain loop: no generator for every span
-        if x <= a and b <= y and (x != a or y != b):
-            return True
-    return False
-
-
 def _nested(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """The spans that lie within another, different span.
 
     One sweep in order of start, longer first at the same start: a span is inside another
-    exactly when an earlier one reaches at least as far.
+    exactly when an earlier one reaches at least as far (a text repeating phrases stays cheap).
     """
     inside = set()
     reach = -1
