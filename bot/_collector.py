@@ -11,10 +11,10 @@ cyclic garbage, a few MB.
 
 What exists once start-up is done lives as long as the process, so it is frozen out of the
 collector: a full collection no longer traverses it (15 to 25 ms each time). `pitchfree run`
-freezes after building its engine (modules, classes, the config, compiled matchers);
-`pitchfree replay` before (modules and classes). The cost of freezing: a start-up object that later becomes part of a
-reference cycle (say an old config after a reload) is only freed when the process ends; that
-is bounded by what start-up built, and never grows with uptime.
+and the replay's drive enter `tuned_collector()` once their engine is built, so that is the
+modules, classes, the config and compiled matchers. The cost of freezing: a start-up object that
+later becomes part of a reference cycle (say an old config after a reload) is only freed when
+the settings are undone; that is bounded by what start-up built, and never grows with uptime.
 """
 
 from __future__ import annotations
@@ -27,26 +27,17 @@ THRESHOLDS = (50_000, 20, 20)
 
 
 @contextlib.contextmanager
-def collector_thresholds(thresholds: tuple[int, int, int] = THRESHOLDS) -> Iterator[None]:
-    """Collect less often while the block runs (`gc.set_threshold`); the previous thresholds come back on exit."""
+def tuned_collector(thresholds: tuple[int, int, int] = THRESHOLDS) -> Iterator[None]:
+    """Freeze what exists now and collect less often (`gc.set_threshold`); both undone on exit.
+
+    Python keeps one frozen set: leaving unfreezes everything, whoever froze it.
+    """
     previous = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
     gc.set_threshold(*thresholds)
     try:
         yield
     finally:
         gc.set_threshold(*previous)
-
-
-@contextlib.contextmanager
-def tuned_collector(thresholds: tuple[int, int, int] = THRESHOLDS) -> Iterator[None]:
-    """Freeze what exists now and collect less often (`collector_thresholds`); both undone on exit.
-
-    Python keeps one frozen set: leaving unfreezes everything, whoever froze it.
-    """
-    gc.collect()
-    gc.freeze()
-    try:
-        with collector_thresholds(thresholds):
-            yield
-    finally:
         gc.unfreeze()

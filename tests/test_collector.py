@@ -1,4 +1,7 @@
-"""The collector settings `pitchfree run` and `pitchfree replay` use (bot/_collector.py)."""
+"""The collector settings `pitchfree run` and `pitchfree replay` use (bot/_collector.py).
+
+That the replay's drive runs under them: tests/test_replay.py.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ import weakref
 
 import pytest
 
-from bot._collector import THRESHOLDS, tuned_collector
-from bot.cli import main
+from bot._collector import tuned_collector
 
 
 class _Node:
@@ -47,16 +49,3 @@ def test_the_settings_are_undone_when_the_run_fails():
     with pytest.raises(RuntimeError), tuned_collector():
         raise RuntimeError("boom")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
-def test_replay_runs_under_the_tuned_collector(monkeypatch, tmp_path):
-    seen = []
-
-    async def fake_replay(paths, **options):
-        seen.append((gc.get_threshold()[0], gc.get_freeze_count()))
-        return 0
-
-    monkeypatch.setattr("bot.replay._run.run_replay", fake_replay)
-    assert main(["replay", str(tmp_path)]) == 0
-    assert seen and seen[0][0] == THRESHOLDS[0] and seen[0][1] > 0
-    assert gc.get_freeze_count() == 0

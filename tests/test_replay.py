@@ -322,7 +322,7 @@ async def test_a_replay_waits_for_a_backlogged_writer_without_changing_its_resul
     assert results[0] == results[1]
 
 
-async def test_the_drive_alone_gets_a_short_switch_interval_and_rarer_garbage_collections(tmp_path):
+async def test_the_drive_alone_gets_a_short_switch_interval_rarer_garbage_collections_and_frozen_start_up(tmp_path):
     # the writer's thread takes the GIL back after each SQLite step; at 5 ms it falls behind
     import gc
 
@@ -333,14 +333,15 @@ async def test_the_drive_alone_gets_a_short_switch_interval_and_rarer_garbage_co
     class Probe(WordFilter):
         @hookimpl
         def pitchfree_message(self, event, config, ctx):
-            seen.append((sys.getswitchinterval(), gc.get_threshold()[0]))
+            seen.append((sys.getswitchinterval(), gc.get_threshold()[0], gc.get_freeze_count() > 0))
 
     before, gc_before = sys.getswitchinterval(), gc.get_threshold()
     code, *_ = await _replay(tmp_path, ODD / "help-thread.json", plugin=Probe())
     assert code == 0 and seen
-    assert set(seen) == {(min(before, 0.0005), _GC_THRESHOLDS[0])}
+    assert set(seen) == {(min(before, 0.0005), _GC_THRESHOLDS[0], True)}
     assert _GC_THRESHOLDS[0] > gc_before[0]
     assert (sys.getswitchinterval(), gc.get_threshold()) == (before, gc_before)
+    assert gc.get_freeze_count() == 0
 
 
 async def test_lone_surrogates_in_an_export_neither_fault_a_plugin_nor_jam_the_writer(tmp_path):

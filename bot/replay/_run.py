@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot._collector import collector_thresholds
+from bot._collector import tuned_collector
 from bot.app import build_engine, resolve_config_dir
 from bot.config import ConfigError
 from bot.executor import RecordingExecutor
@@ -179,9 +179,9 @@ async def _drive(engine, executor, readers, converter, collector, problems, tick
     previous = sys.getswitchinterval()
     sys.setswitchinterval(min(previous, _SWITCH_INTERVAL_S))
     try:
-        # millions of short-lived objects: collected less often, as `pitchfree run` does (bot/_collector.py;
-        # about 2% of a 300k-message replay). The command also freezes its start-up objects.
-        with collector_thresholds():
+        # millions of short-lived objects: collected less often, and the engine just built frozen,
+        # as `pitchfree run` does (bot/_collector.py; about 2% of a 300k-message replay)
+        with tuned_collector():
             return await _drive_records(engine, executor, readers, converter, collector, problems, tick_seconds,
                                         progress)
     finally:

@@ -34,16 +34,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def _cmd_replay(args: argparse.Namespace) -> int:
     import logging
 
-    from bot._collector import tuned_collector
     from bot.replay._run import run_replay
 
     if not args.verbose:
         logging.getLogger("pitchfree.storage").setLevel(logging.WARNING)
 
     try:
-        with tuned_collector():  # bot/_collector.py; freezes the modules imported so far
-            return asyncio.run(run_replay(args.paths, config_dir=args.config_dir, guild_config=args.guild_config,
-                                          json_out=args.json_out, db=args.db))
+        return asyncio.run(run_replay(args.paths, config_dir=args.config_dir, guild_config=args.guild_config,
+                                      json_out=args.json_out, db=args.db))
     except BrokenPipeError:  # e.g. `pitchfree replay ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
