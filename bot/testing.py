@@ -1,6 +1,6 @@
 """An in-memory harness for testing plugins: push events, assert on recorded actions.
 
-    async with Harness.create(plugins={"mine": MyPlugin()}, guild_config={...}) as h:
+    async with await Harness.create(plugins={"mine": MyPlugin()}, guild_config={...}) as h:
         alice = h.member(10, roles=[5], days_in_server=30)
         actions = await h.send("hello", author=alice)
 
