@@ -48,7 +48,7 @@ PROMO = [
     "check out my channel https://youtube.com/@someone and subscribe!!",
     "join my server discord.gg/abcdef free nitro giveaway",
     "DM me for cheap followers, link in bio",
-    "use my referral code https://shop.example.com/?ref=abc123 for 20% off",
+    "use my referral code https://shop.dealhub.net/?ref=abc123 for 20% off",
     "new stream tonight https://twitch.tv/someone come hang out",
     "grab it here https://bit.ly/3xYz12",
 ]

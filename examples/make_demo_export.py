@@ -166,10 +166,10 @@ def build() -> None:
     post("showcase", 0, 9, 24, "kofi", "not yet, it's next on the list", reply_to=k1)
     post("welcome", 0, 9, 58, "rico", "Joined the server.", kind="GuildMemberJoin")
     post("general", 0, 10, 3, "rico", "hey guys 🔥 I just launched my course on making money with AI tools, "
-         "check it out https://rico-growth.example/ai-course")
+         "check it out https://rico-growth.io/ai-course")
     post("help", 0, 10, 4, "rico", "if you want to learn this stuff fast my course covers everything "
-         "https://rico-growth.example/ai-course")
-    post("showcase", 0, 10, 5, "rico", "launching today!! https://rico-growth.example/ai-course use code EARLY50 "
+         "https://rico-growth.io/ai-course")
+    post("showcase", 0, 10, 5, "rico", "launching today!! https://rico-growth.io/ai-course use code EARLY50 "
          "for 50% off")
     post("general", 0, 10, 9, "lena", "@Rico welcome, but please don't drop the same link in every channel. "
          "Have a read of the rules first.", mentions=["rico"])
@@ -202,7 +202,7 @@ def build() -> None:
         post("general", 1, 11 + i, 15, who, text)
     # -- Wednesday --
     post("general", 2, 10, 0, "devon", "btw my SaaS starter kit is 30% off this week only "
-         "https://devonbuilds.example/kit 🔥")
+         "https://devonbuilds.dev/kit 🔥")
     forum_at = START + timedelta(days=2, hours=3, minutes=12)
     forum_id = snowflake(forum_at, 77)
     threads["forum"] = (forum_id, "How should I structure a monorepo with two Python packages?", FORUM_ID,
@@ -215,7 +215,7 @@ def build() -> None:
     post("forum", 2, 11, 58, "priya", "thanks @Maya, going with that layout", mentions=["maya"])
     post("forum", 2, 12, 10, "theo", "+1, and pin the lib version the app needs in app's pyproject", reply_to=fa)
     post("showcase", 2, 16, 0, "devon", "Day 2 of building in public: the landing page is live "
-         "https://devonbuilds.example 👀 feedback welcome, and follow me for daily updates!")
+         "https://devonbuilds.dev 👀 feedback welcome, and follow me for daily updates!")
     for i, (who, text) in enumerate(BANTER[16:22]):
         post("general", 2, 12 + i, 40, who, text)
     # -- Thursday --
@@ -232,11 +232,11 @@ def build() -> None:
     post("thread", 3, 9, 40, "jonas", "thank you! --cache-from with the gha backend fixed it, builds went from "
          "6 min to 40 s", reply_to=ta)
     post("help", 3, 11, 0, "devon", "honestly you should all just use my starter kit, it solves all of this "
-         "https://devonbuilds.example/kit")
+         "https://devonbuilds.dev/kit")
     post("help", 3, 13, 45, "noor", "Anyone used SQLAlchemy 2.0 async with SQLite? I get 'database is locked' "
          "as soon as two requests write at the same time.")
     post("showcase", 3, 17, 30, "maya", "The slides from my meetup talk on testing async code are up: "
-         "https://maya.example/talks/async-testing", embed="https://maya.example/talks/async-testing",
+         "https://maya-codes.dev/talks/async-testing", embed="https://maya-codes.dev/talks/async-testing",
          reactions=[("❤️", ["theo", "kofi", "priya"])])
     for i, (who, text) in enumerate(BANTER[22:26]):
         post("general", 3, 14 + i, 10, who, text)

@@ -239,7 +239,7 @@ async def test_demo_export_replays_cleanly(tmp_path):
     assert stats["files"] == 6 and stats["bad_records"] == 0 and stats["duplicates"] == 0
     assert stats["member_joins"] >= 10 and stats["reactions"] >= 5
     # the newcomer's link lands in three different channels within a few minutes
-    rico = [m for m in plugin.messages if "rico-growth.example" in m.content]
+    rico = [m for m in plugin.messages if "rico-growth.io" in m.content]
     assert len({m.channel_id for m in rico}) == 3
     assert (rico[-1].created_at - rico[0].created_at).total_seconds() < 600
     assert all(m.author.joined_at is not None for m in rico)

@@ -193,7 +193,7 @@ async def test_message_counts_survive_a_restart(tmp_path):
         await h.tick()
     async with await Harness.create(builtins=(PLUGIN,), guild_config=config, db=db) as h:
         member = h.member(40, days_in_server=100)
-        names = signal_names(await h.send("see https://blog.example.net/post", author=member))
+        names = signal_names(await h.send("see https://blog.somesite.net/post", author=member))
         assert "unknown_link" in names and not names & {"first_messages", "trust_gate", "link_only"}
 
 

@@ -22,19 +22,19 @@ async def test_not_promotion_removes_strike_records_feedback_and_learns():
     async with await harness(alert_every_case=True, threshold=0.5, learn_phrases=True) as h:
         mod = h.member(2, roles=[MOD_ROLE])
         member = await regular(h, 10)
-        key, _ = await _flag(h, member, "my podcast is on https://podcasts.example.net/show")
+        key, _ = await _flag(h, member, "my podcast is on https://podcasts.somesite.net/show")
         plugin = h.engine.pm.get_plugin("self_promotion")
         assert await plugin.active_strikes(h.guild_id, member.id, h.now - timedelta(days=1)) == 1
 
         response = await h.click("self_promotion", "not_promotion", key, mod)
-        assert "Strike removed" in response.text and "podcasts.example.net" in response.text
+        assert "Strike removed" in response.text and "podcasts.somesite.net" in response.text
         assert any(isinstance(a, Audit) and a.topic == "self_promotion.feedback" for a in response.actions)
         assert await plugin.active_strikes(h.guild_id, member.id, h.now - timedelta(days=1)) == 0
         stored = await h.engine.cases.get(h.guild_id, key)
         assert stored.status == "pardoned" and stored.feedback.startswith("not promotion")
 
         # the community learned the domain and the phrase
-        assert case(await h.send("new episode https://podcasts.example.net/show/2", author=member)) is None
+        assert case(await h.send("new episode https://podcasts.somesite.net/show/2", author=member)) is None
         assert case(await h.send("my podcast is back", author=member)) is None
 
 
@@ -120,6 +120,18 @@ async def test_promo_explain_shows_signals_and_weights():
         response = await h.command("promo explain", mod, text="check out twitch.tv/someone")
         assert "promo_domain (+0.60): twitch.tv" in response.text
         assert "first_messages" in response.text  # what context would add for a newcomer
+
+
+async def test_promo_explain_tells_a_pitch_from_a_help_request():
+    async with await harness() as h:
+        mod = h.member(2, roles=[MOD_ROLE])
+        pitch = await h.command("promo explain", mod, text="check out my new song")
+        assert "context would add: first_messages +0.35." in pitch.text
+        assert "trust_gate" not in pitch.text  # no link
+        question = await h.command("promo explain", mod, text="check out my new song, why does it crash?")
+        assert "asks for help" in question.text and "context would add" not in question.text
+        chat = await h.command("promo explain", mod, text="nice weather today")
+        assert "newcomer" not in chat.text
 
 
 async def test_strikes_cases_and_pardon_commands():

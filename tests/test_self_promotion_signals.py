@@ -17,11 +17,11 @@ LOW = 0.2  # threshold low enough that one signal alone records a case
     ("all my links: linktr.ee/someone", "promo_domain"),
     ("join the channel t.me/somechannel", "promo_domain"),
     ("look https://bit.ly/3abc", "shortener"),
-    ("great deal https://shop.example.net/item?ref=abc123", "affiliate"),
-    ("great deal https://shop.example.net/ref/abc123/item", "affiliate"),
+    ("great deal https://shop.somesite.net/item?ref=abc123", "affiliate"),
+    ("great deal https://shop.somesite.net/ref/abc123/item", "affiliate"),
     ("book https://www.amazon.com/dp/B000?tag=someone-20", "affiliate"),
-    ("claim [discord.com/gifts](https://gifts.example.net/claim)", "masked_link"),
-    ("read https://blog.example.net/post", "unknown_link"),
+    ("claim [discord.com/gifts](https://gifts.somesite.net/claim)", "masked_link"),
+    ("read https://blog.somesite.net/post", "unknown_link"),
     ("subscribe to my channel for more", "cta:explicit_plug"),
     ("use my code SAVE10 at checkout", "cta:explicit_plug"),
     ("link in bio", "cta:explicit_plug"),
@@ -60,8 +60,8 @@ async def test_ordinary_chat_is_left_alone():
 async def test_honest_masked_links_are_not_deceptive():
     async with await harness(threshold=LOW) as h:
         member = await regular(h, 10)
-        for text in ["read [this post](https://blog.example.net/post)",
-                     "[blog.example.net](https://www.blog.example.net/post)", "[1:23](https://youtu.be/abc?t=83)"]:
+        for text in ["read [this post](https://blog.somesite.net/post)",
+                     "[blog.somesite.net](https://www.blog.somesite.net/post)", "[1:23](https://youtu.be/abc?t=83)"]:
             assert "masked_link" not in signal_names(await h.send(text, author=member)), text
 
 
@@ -80,14 +80,14 @@ async def test_subdomains_and_paths_of_promo_targets():
 
 
 async def test_admins_extend_clear_allow_and_deny_domains():
-    block = {"threshold": 0.5, "links": {"promo_domains": [], "extra_promo_domains": ["mystore.example"],
-                                         "deny": ["scam.example"], "allow": ["partner.example"]}}
+    block = {"threshold": 0.5, "links": {"promo_domains": [], "extra_promo_domains": ["mystore.biz"],
+                                         "deny": ["scam.biz"], "allow": ["partner.biz"]}}
     async with await harness(**block) as h:
         member = await regular(h, 10)
         assert signal_names(await h.send("twitch.tv/someone", author=member)) == set()  # list cleared
-        assert "promo_domain" in signal_names(await h.send("https://shop.mystore.example/x", author=member))
-        assert "denied_domain" in signal_names(await h.send("https://www.scam.example", author=member))
-        assert case(await h.send("https://partner.example/ref/abc/x", author=member)) is None
+        assert "promo_domain" in signal_names(await h.send("https://shop.mystore.biz/x", author=member))
+        assert "denied_domain" in signal_names(await h.send("https://www.scam.biz", author=member))
+        assert case(await h.send("https://partner.biz/ref/abc/x", author=member)) is None
 
 
 async def test_phrase_list_and_admin_regex():
@@ -111,7 +111,7 @@ async def test_evasion_still_detected():
 async def test_newcomer_link_context_signals():
     async with await harness() as h:
         newcomer = h.member(20, days_in_server=0.5)
-        actions = await h.send("https://random-site.example.net/page", author=newcomer)
+        actions = await h.send("https://random-site.somesite.net/page", author=newcomer)
         assert signal_names(actions) == {"unknown_link", "first_messages", "link_only", "trust_gate"}
 
 
@@ -120,15 +120,15 @@ async def test_trust_gate_days_and_messages():
                                                      "first_messages": 0}) as h:
         fresh = await regular(h, 21, messages=3)
         fresh = h.member(21, days_in_server=2)
-        assert "trust_gate" in signal_names(await h.send("see example.net/a for it", author=fresh))
+        assert "trust_gate" in signal_names(await h.send("see somesite.net/a for it", author=fresh))
         veteran = await regular(h, 22, messages=3)
-        assert "trust_gate" not in signal_names(await h.send("see example.net/a for it", author=veteran))
+        assert "trust_gate" not in signal_names(await h.send("see somesite.net/a for it", author=veteran))
 
 
 async def test_members_who_take_part_are_not_link_droppers():
     async with await harness(threshold=LOW) as h:
         member = await regular(h, 23, messages=4)
-        assert "link_only" not in signal_names(await h.send("https://random-site.example.net/page", author=member))
+        assert "link_only" not in signal_names(await h.send("https://random-site.somesite.net/page", author=member))
 
 
 async def test_crossposting_same_text_in_several_channels():
@@ -207,7 +207,7 @@ async def test_unknown_join_date_uses_account_age():
         old_account = Member(id=50, joined_at=None, created_at=h.now - day)
         new_account = Member(id=51, joined_at=None, created_at=h.now - day / 365)
         unknown = Member(id=52, joined_at=None, created_at=None)
-        text = "see https://blog.example.net/post for details"
+        text = "see https://blog.somesite.net/post for details"
         assert "trust_gate" not in signal_names(await h.send(text, author=old_account))
         assert "trust_gate" in signal_names(await h.send(text, author=new_account))
         assert "trust_gate" in signal_names(await h.send(text, author=unknown))

@@ -70,13 +70,13 @@ def test_invite_codes_keep_their_case():
 
 
 def test_domain_set_subdomains_and_paths():
-    domains = DomainSet.of(["youtube.com/@", "https://www.example.com", "*.shop.net"])
+    domains = DomainSet.of(["youtube.com/@", "https://www.somesite.com", "*.shop.net"])
     links = {link.host + link.path: link for link in find_links(
-        "m.youtube.com/@me youtube.com/watch?v=1 sub.example.com/a notexample.com/a x.shop.net")}
+        "m.youtube.com/@me youtube.com/watch?v=1 sub.somesite.com/a notsomesite.com/a x.shop.net")}
     assert domains.match(links["m.youtube.com/@me"]) == "youtube.com/@"
     assert domains.match(links["youtube.com/watch"]) is None
-    assert domains.match(links["sub.example.com/a"]) == "example.com"
-    assert domains.match(links["notexample.com/a"]) is None
+    assert domains.match(links["sub.somesite.com/a"]) == "somesite.com"
+    assert domains.match(links["notsomesite.com/a"]) is None
     assert domains.match(links["x.shop.net/"]) == "shop.net"
 
 
@@ -145,7 +145,7 @@ def test_hostile_input_is_bounded():
     det = Detector(SelfPromotionConfig())
     nasty = ["a." * 5000, "[" * 5000 + "](" * 3000, "h" + "x" * 9000 + "p://", "d i s c o r d " * 800,
              "\u0301" * 20000, "www." * 3000, "subscribe " * 2000, "x" * 3990 + ".com", "g g / " * 700,
-             "a-" * 2000 + ".com", "sub.example.com/ref/" * 200]
+             "a-" * 2000 + ".com", "sub.somesite.com/ref/" * 200]
     for text in nasty:
         start = time.perf_counter()
         det.content(text)

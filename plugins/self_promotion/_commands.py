@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.actions import ModAlert, RecordCase
 from bot.commands import CommandKind, CommandOption, CommandSpec, Invocation, Permission, Response
 from plugins.self_promotion._ladder import BUTTONS, PLUGIN, case_key, message_id_of
+from plugins.self_promotion._signals import calls_to_action
 
 if TYPE_CHECKING:
     from plugins.self_promotion._plugin import SelfPromotion
@@ -52,7 +53,8 @@ async def explain(plugin: SelfPromotion, inv: Invocation) -> Response:
     config = _config(plugin, inv.guild_id)
     text = str(inv.options.get("text") or "")[:4000]
     learned = plugin.learned(inv.guild_id or 0)
-    content = plugin.detector(config).content(text, (), *learned)
+    det = plugin.detector(config)
+    content = det.content(text, (), *learned)
     lines = [s.line() for s in content.signals]
     if content.invites:
         lines.insert(0, f"invite (+{config.weights.invite:.2f} if it leads to another server): "
@@ -61,12 +63,18 @@ async def explain(plugin: SelfPromotion, inv: Invocation) -> Response:
     verdict = "would be flagged" if score >= config.threshold else "below the threshold"
     out = [f"Content score **{score:.2f}** (threshold {config.threshold:.2f}): {verdict}."]
     out += [f"- {line}" for line in lines] or ["- no content signals"]
-    if content.domains or content.invites:
-        w, c = config.weights, config.context
-        extra = [f"first_messages +{w.first_messages:.2f}", f"trust_gate +{w.trust_gate:.2f}"]
-        if content.other_words <= c.link_only_max_words:
-            extra.append(f"link_only +{w.link_only:.2f}")
-        out.append("From a newcomer who has not taken part yet, context would add: " + ", ".join(extra) + ".")
+    w, c = config.weights, config.context
+    linked = bool(content.domains or content.invites)
+    if linked or calls_to_action(content.signals):
+        if not linked and det.asks_for_help(text):
+            out.append("It asks for help (`context.help_phrases`): a newcomer's phrases get no newcomer boost.")
+        else:
+            extra = [f"first_messages +{w.first_messages:.2f}"]
+            if linked:
+                extra.append(f"trust_gate +{w.trust_gate:.2f}")
+            if content.other_words <= c.link_only_max_words:
+                extra.append(f"link_only +{w.link_only:.2f}")
+            out.append("From a newcomer who has not taken part yet, context would add: " + ", ".join(extra) + ".")
     return Response("\n".join(out)[:1900], title="Self-promotion explain")
 
 

@@ -11,6 +11,13 @@ from plugins.self_promotion import _defaults as d
 from plugins.self_promotion._phrases import parse_phrase
 
 
+def _automod_phrases(phrases: list[str]) -> list[str]:
+    """The phrases, once each parses as a Discord AutoMod keyword (else ValueError)."""
+    for phrase in phrases:
+        parse_phrase(phrase)
+    return phrases
+
+
 class Weights(StrictModel):
     """How much each signal adds to the score; 0 turns a signal off."""
 
@@ -37,9 +44,7 @@ class PhraseGroup(StrictModel):
     @field_validator("phrases")
     @classmethod
     def _automod_syntax(cls, value: list[str]) -> list[str]:
-        for phrase in value:
-            parse_phrase(phrase)
-        return value
+        return _automod_phrases(value)
 
 
 class RegexRule(StrictModel):
@@ -117,6 +122,15 @@ class Context(StrictModel):
     promo_ratio: float = Field(0.1, gt=0, le=1, description="Largest promotional share of recent messages (0.1 = the 9:1 rule).")
     promo_ratio_history: int = Field(20, ge=1, description="Recent messages considered for the ratio.")
     promo_ratio_min_messages: int = Field(10, ge=1, description="History needed before the ratio applies.")
+    help_phrases: list[str] = Field(
+        default_factory=lambda: list(d.HELP_PHRASES),
+        description="A message without a link or invite holding one of these phrases (AutoMod syntax) asks for "
+        "help: its call-to-action phrases get no newcomer boost (`first_messages`, `link_only`); [] = off.")
+
+    @field_validator("help_phrases")
+    @classmethod
+    def _automod_syntax(cls, value: list[str]) -> list[str]:
+        return _automod_phrases(value)
 
 
 class PromoChannels(StrictModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -71,10 +72,32 @@ def _parse(raw: str, masked_text: str | None = None) -> Link | None:
         return None
     if host.startswith("www."):
         host = host[4:]
+    if unreachable(host):
+        return None
     query = tuple(parse_qsl(query_text, keep_blank_values=True)[:30]) if query_text else ()
     if fragment and "=" in fragment:
         query += tuple(parse_qsl(fragment, keep_blank_values=True)[:10])
     return Link(url, host, path or "/", tuple((k.lower(), v) for k, v in query) if query else (), masked_text)
+
+
+# Names nobody else can open (RFC 2606 and 6761 reserved names, local-network suffixes): "set the
+# url to https://api.example.com/v1" or "http://192.168.1.1" in a help answer is not a link to promote.
+_RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local", ".internal", ".lan", ".home.arpa",
+                      ".example.com", ".example.net", ".example.org")
+_EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+
+
+def unreachable(host: str) -> bool:
+    """Whether a host only exists on the poster's machine or network, or is reserved for examples."""
+    if host.endswith(_RESERVED_SUFFIXES) or host in _EXAMPLE_DOMAINS:
+        return True
+    if not host[-1:].isdigit():
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
 
 
 def find_links(text: str, embed_urls: tuple[str, ...] = ()) -> list[Link]:

@@ -14,14 +14,13 @@ from bot.hookspecs import hookimpl
 from plugins.self_promotion import _commands, _feedback
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._ladder import build_actions
-from plugins.self_promotion._signals import Content, Detector, Signal
+from plugins.self_promotion._signals import Content, Detector, Signal, calls_to_action
 from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
 from plugins.self_promotion._tenure import below_gate, established, recently_joined
 
 _INVITE_CACHE = 10_000
 _PROMOTIONAL = 0.5  # content score that makes a message count as promotional (ratio, promo channels)
-_CALL_TO_ACTION = 0.4  # phrase weight from which a newcomer's first messages count like links
 _NO_LEARNED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
 
@@ -163,7 +162,7 @@ class SelfPromotion:
             foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
             if foreign and config.weights.invite > 0:
                 signals.insert(0, Signal("invite", config.weights.invite, ", ".join(foreign)[:200]))
-        signals, allowed = self._context(msg, config, content, signals, hist, edited)
+        signals, allowed = self._context(msg, config, det, content, signals, hist, edited)
         score = round(sum(s.weight for s in signals), 6)  # 0.3 + 0.35 + 0.35 must reach 1.0
         if allowed or score < config.threshold:
             return None
@@ -171,8 +170,8 @@ class SelfPromotion:
             return None
         return await self._enforce(msg, config, ctx, signals, score, content)
 
-    def _context(self, msg: Message, config: SelfPromotionConfig, content: Content, signals: list[Signal],
-                 hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
+    def _context(self, msg: Message, config: SelfPromotionConfig, det: Detector, content: Content,
+                 signals: list[Signal], hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
         """Add context signals and update the member's history; (signals, allowed-here)."""
         c, w = config.context, config.weights
         at = msg.created_at
@@ -202,7 +201,12 @@ class SelfPromotion:
                 detail = f"{posts} promotional post(s) in the last {config.promo_channels.window_hours:g}h"
                 return [*signals, Signal("promo_channel_limit", config.threshold, detail)], False
             return signals, True
-        pitch = has_link or any(s.weight >= _CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
+        pitch = has_link or calls_to_action(signals)
+        if pitch and not has_link and det.asks_for_help(msg.content):
+            # "can someone check out my code?": a newcomer's help request is not a pitch (its
+            # phrases still count on their own, so an outright plug is flagged anyway)
+            pitch = False
+            signals.append(Signal("help_request", 0.0, "asks for help: no newcomer boost for its phrases"))
         if pitch and w.first_messages > 0 and prior < c.first_messages and recently_joined(msg, days, c):
             signals.append(Signal("first_messages", w.first_messages, f"message {prior + 1} seen from this member"))
         if pitch and w.link_only > 0 and content.other_words <= c.link_only_max_words \

@@ -102,6 +102,8 @@ class Detector:
         # neither case takes this shortcut.
         self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
         self.history = config.context.promo_ratio_history
+        help_phrases = config.context.help_phrases
+        self._help = PhraseMatcher({"help": help_phrases}) if help_phrases else None
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
@@ -128,6 +130,10 @@ class Detector:
             return self._prefilter_rejects(folded)
         return self.quick_reject(fold(text[:4000]))
 
+    def asks_for_help(self, text: str) -> bool:
+        """Whether a text holds one of `context.help_phrases` (a help request, not a pitch)."""
+        return self._help is not None and bool(self._help.match(words(undefang(fold(text[:4000])))))
+
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
                 learned_domains: frozenset[str] = frozenset(),
                 learned_phrases: frozenset[str] = frozenset(), *, screened: bool = False) -> Content:
@@ -152,6 +158,8 @@ class Detector:
         for link in links:
             if self.allow.match(link) or _learned(link.host, learned_domains):
                 continue
+            if link.path == "/" and not link.query and self.shorteners.match(link):
+                continue  # "bit.ly is blocked at work": a shortener's own page leads nowhere else
             domains.append(link.host)
             known = False
             for name, domain_set in self._domain_sets:
@@ -195,6 +203,14 @@ class Detector:
                 return True
         segments = link.path.lower().strip("/").split("/")
         return len(segments) >= 2 and any(s in self.aff_paths for s in segments[:-1])
+
+
+CALL_TO_ACTION = 0.4  # phrase or regex weight from which a newcomer's first messages count like links
+
+
+def calls_to_action(signals) -> bool:
+    """Whether a phrase group or admin regex weighing at least CALL_TO_ACTION matched."""
+    return any(s.weight >= CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
 
 
 def _case_preserving(codes: list[str], raw: str) -> tuple[str, ...]:
