@@ -22,6 +22,7 @@ class Weights(StrictModel):
     """How much each signal adds to the score; 0 turns a signal off."""
 
     invite: float = Field(1.0, ge=0, description="Invite to another Discord server.")
+    lookalike_domain: float = Field(1.0, ge=0, description="Link to a name made to pass for a site on `links.protected` (scams: `dlscord-nitro.gift`).")
     denied_domain: float = Field(1.0, ge=0, description="Link to a domain on `links.deny`.")
     promo_domain: float = Field(0.6, ge=0, description="Link to a typical promotion target (`links.promo_domains`).")
     shortener: float = Field(0.6, ge=0, description="Link through a URL shortener.")
@@ -33,6 +34,7 @@ class Weights(StrictModel):
     trust_gate: float = Field(0.35, ge=0, description="Link from a member below the trust gate (days/messages).")
     crosspost: float = Field(0.7, ge=0, description="Same or nearly the same text posted in several channels.")
     promo_ratio: float = Field(0.5, ge=0, description="Member's promotional share of recent messages exceeds `context.promo_ratio`.")
+    mass_mention: float = Field(0.5, ge=0, description="`@everyone` or `@here` typed in a message with a link or invite.")
 
 
 class PhraseGroup(StrictModel):
@@ -80,6 +82,10 @@ class Links(StrictModel):
     )
     extra_promo_domains: list[str] = Field(default_factory=list, description="Added to `promo_domains`.")
     shorteners: list[str] = Field(default_factory=lambda: list(d.SHORTENERS), description="URL shorteners.")
+    protected: list[str] = Field(
+        default_factory=lambda: list(d.PROTECTED_DOMAINS),
+        description="Sites scams pass themselves off as: look-alikes of these weigh `lookalike_domain`.",
+    )
     affiliate_params: list[str] = Field(
         default_factory=lambda: list(d.AFFILIATE_PARAMS), description="Query/fragment keys of referral links."
     )

@@ -42,6 +42,15 @@ PROMO_DOMAINS = (
     "discordservers.com", "facebook.com/pages/", "facebook.com/groups/", "fb.me", "instagram.com",
 )
 
+# Sites that scams pass themselves off as ("free nitro" and fake trade links): links to names
+# made to look like these weigh `lookalike_domain`.
+PROTECTED_DOMAINS = (
+    "discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.gift", "discord.media",
+    "discord.new", "discord.dev", "discord.co", "discordstatus.com", "discordmerch.com",
+    "steamcommunity.com", "steampowered.com", "steamstatic.com", "epicgames.com", "roblox.com",
+    "paypal.com", "paypal.me",
+)
+
 SHORTENERS = (
     "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "v.gd", "buff.ly", "adf.ly",
     "shorte.st", "sh.st", "bc.vc", "cutt.ly", "rebrand.ly", "tiny.cc", "shorturl.at", "rb.gy",
@@ -109,7 +118,8 @@ CTA_GROUPS = {
     )),
     "offer": (0.65, (
         "free gift card*", "gift card codes", "free robux",
-        "free vbucks", "free v bucks", "free nitro", "free followers", "free subscribers", "free likes",
+        "free vbucks", "free v bucks", "free nitro", "free discord nitro", "nitro for free", "nitro giveaway",
+        "free followers", "free subscribers", "free likes",
         "free views", "earn money", "earn real money", "make money online", "get paid to", "earn cash", "extra cash", "passive income", "work from home",
         "promo code", "discount code", "coupon code", "use code", "limited offer",
         "limited time offer", "sign up now", "register here", "join now", "buy now", "order now",
@@ -120,7 +130,7 @@ CTA_GROUPS = {
     )),
     "soft_cta": (0.4, (
         "check out", "check this out", "check it out", "check this", "check them out", "check em out",
-        "giveaway", "giveaways", "give away", "make money", "making money", "get paid", "free money", "come check", "go check", "please check", "plz check", "pls check",
+        "giveaway", "giveaways", "give away", "giving away", "make money", "making money", "get paid", "free money", "come check", "go check", "please check", "plz check", "pls check",
         "please like", "plz like", "pls like", "like this comment", "like my comment", "please share",
         "share this", "please subscribe", "plz subscribe", "pls subscribe", "please sub", "plz sub",
         "pls sub", "subscribe", "subscribed", "subscribers", "subscriber", "subs", "support me", "support us", "vote for", "please donate",

@@ -183,12 +183,14 @@ class SelfPromotion:
         if not edited:
             hist.seen += 1
             hist.plain += not has_link
-        if c.trusted_promotion_days > 0 and days is not None and days >= c.trusted_promotion_days \
+        # a scam link is never "promotion where it is welcome"
+        scam = any(s.name == "lookalike_domain" for s in signals)
+        if not scam and c.trusted_promotion_days > 0 and days is not None and days >= c.trusted_promotion_days \
                 and prior >= c.trusted_promotion_messages:
             self._remember(hist, msg, content, promotional, edited)
             return signals, True
         pc = config.promo_channels
-        if msg.root_channel_id in pc.channels and not (
+        if not scam and msg.root_channel_id in pc.channels and not (
                 (days is not None and days < pc.min_days) or prior < pc.min_messages):
             if not promotional or edited:  # an edit is not a new post against the channel's limit
                 return signals, True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.config import compile_admin_regex, search_test
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import DomainSet, Link, find_invites, find_links, scan_links
+from plugins.self_promotion._lookalike import Lookalikes
 from plugins.self_promotion._normalize import TLD_PATTERN, fold, undefang, words
 from plugins.self_promotion._phrases import PhraseMatcher, parse_phrase
 from plugins.self_promotion._quick import MAX_CHARS, PlainCheck, certain_link_hint
@@ -23,7 +24,9 @@ _LINK_HINT = (
 )
 _INVITE_HOSTS = ("discord.gg", "discord.com", "discordapp.com")
 # The link signals, in the order they are reported.
-_LINK_SIGNALS = ("denied_domain", "promo_domain", "shortener", "affiliate", "masked_link", "unknown_link")
+_LINK_SIGNALS = ("lookalike_domain", "denied_domain", "promo_domain", "shortener", "affiliate", "masked_link",
+                 "unknown_link")
+_MASS_MENTION = re.compile(r"(?<![\w.])@(?:everyone|here)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class Detector:
         self.promo = DomainSet.of([*links.promo_domains, *links.extra_promo_domains])
         self.shorteners = DomainSet.of(links.shorteners)
         self._domain_sets = (("denied_domain", self.deny), ("promo_domain", self.promo), ("shortener", self.shorteners))
+        self.lookalikes = Lookalikes(links.protected)
         self.aff_params = frozenset(p.lower() for p in links.affiliate_params)
         self.aff_paths = frozenset(p.strip("/").lower() for p in links.affiliate_paths)
         groups = {name: g.phrases for name, g in config.phrases.items() if g.weight > 0 and g.phrases}
@@ -169,6 +173,11 @@ class Detector:
                     known = True
             if not known and not self.common.match(link):
                 hits.setdefault("unknown_link", []).append(link.host)
+                lookalike = self.lookalikes.check(link, text)
+            else:  # a listed site is what it says, unless it is a protected one in disguise
+                lookalike = self.lookalikes.check(link, text) if self.lookalikes.protected.match(link) else None
+            if lookalike is not None:
+                hits.setdefault("lookalike_domain", []).append(lookalike)
             if self._affiliate(link):
                 hits.setdefault("affiliate", []).append(link.host)
             if link.masked_text is not None and _deceptive(link):
@@ -178,6 +187,10 @@ class Detector:
             weight = getattr(w, name, 0.0)
             if found and weight > 0:
                 signals.append(Signal(name, weight, ", ".join(dict.fromkeys(found))[:200]))
+        if (links or invites) and w.mass_mention > 0 and "@" in folded:
+            pinged = _MASS_MENTION.search(folded)
+            if pinged is not None:
+                signals.append(Signal("mass_mention", w.mass_mention, pinged.group()))
         prose = without_urls if links else norm
         prose_words = words(prose)
         matched = [(g, p) for g, p in self.phrases.match(prose_words) if p not in learned_phrases]

@@ -1,0 +1,124 @@
+"""Look-alike domains: names made to pass for the sites that scams imitate (`links.protected`).
+
+Compromised accounts post "free nitro" and fake trade links to sites named like Discord or
+Steam. Three shapes are caught, each from the host alone:
+
+* **typosquats**: a name one insertion, deletion or swap from a protected name (substitutions
+  and a second edit for long names), after mapping digits and `l` to the letters they stand
+  in for (`dlscord.com`, `disc0rd.gift`, `discrod.com`, `steamcommunlty.com`);
+* **brand plus lure**: a protected name (or "nitro") next to a lure word in the host
+  (`discord-nitro.click`, `discord.gift-promo.xyz`, `discordgift.site`, `free-nitro.ru`);
+  a site that only carries the name (`discord.js.org`, `discordpy.readthedocs.io`) is fine;
+* **disguised**: a protected host that the message spells with letters from other scripts or
+  invisible characters (`dіscord.gift` with a Cyrillic і), or an IDN (`xn--...`) host that
+  reads as one.
+"""
+
+from __future__ import annotations
+
+from plugins.self_promotion._links import DomainSet, Link
+from plugins.self_promotion._normalize import fold, undefang
+
+# digits and look-alike letters -> the letter they pass for (compared on both sides)
+_SKELETON = str.maketrans("0134578l", "oieastbi")
+LURES = frozenset(
+    "gift gifts nitro free promo drop drops claim airdrop giveaway giveaways reward rewards bonus verify "
+    "verification login signin auth support trade tradeoffer".split())
+_LURES = frozenset(w.translate(_SKELETON) for w in LURES)  # compared with skeletons
+_LURE_BRANDS = ("nitro",)  # a lure's own brand: "free-nitro.ru" needs no protected name
+_MIN_BRAND = 6  # shorter names have too many real words one edit away ("steam" / "stream")
+_CACHE = 4096
+
+
+def skeleton(token: str) -> str:
+    """The token with digits and `l` mapped to the letters they pass for."""
+    return token.translate(_SKELETON)
+
+
+class Lookalikes:
+    """Built from `links.protected`; `check(link, text)` names a look-alike host, else None."""
+
+    def __init__(self, protected: list[str]) -> None:
+        self.protected = DomainSet.of(protected)
+        names = {_name(entry) for entry in protected} - {""}
+        self._brands = {skeleton(n): n for n in names}  # skeleton -> name, for brand plus lure
+        self._typo = {s: n for s, n in self._brands.items() if len(s) >= _MIN_BRAND}
+        self._lure_brands = (*self._brands, *_LURE_BRANDS)
+        self._by_host: dict[str, str | None] = {}
+
+    def check(self, link: Link, text: str) -> str | None:
+        """Why `link` is a look-alike (shown to moderators), or None. `text` is the raw message."""
+        if self.protected.match(link):
+            return _disguised(link.host, text)
+        found = self._by_host.get(link.host, "")
+        if found == "":
+            if len(self._by_host) >= _CACHE:
+                self._by_host.clear()
+            found = self._by_host[link.host] = self._judge(link.host)
+        return found
+
+    def _judge(self, host: str) -> str | None:
+        if "xn--" in host:
+            decoded = _idna(host)
+            if decoded is not None and decoded != host:
+                if self.protected.match(Link("", decoded, "/", ())):
+                    return f"{host} reads as {decoded}"
+                host = decoded
+        words = [t for label in host.split(".")[:-1] for t in label.split("-") if t]
+        tokens = [skeleton(t) for t in words]
+        for word, token in zip(words, tokens, strict=True):
+            name = self._typo.get(token)
+            if name is not None and word != name:
+                return f"{host} looks like {name}"
+            for typo, name in self._typo.items():
+                # a typo rarely changes both ends of a name: most tokens are settled without _near
+                if (token[:2] == typo[:2] or token[-2:] == typo[-2:]) and token != typo \
+                        and abs(len(token) - len(typo)) <= 2 and _near(token, typo):
+                    return f"{host} looks like {name}"
+        for i, token in enumerate(tokens):
+            for brand in self._lure_brands:
+                if token.startswith(brand) and (token[len(brand):] in _LURES or any(
+                        t in _LURES for j, t in enumerate(tokens) if j != i)):
+                    return f"{host}: {self._brands.get(brand, brand)} with a lure word"
+        return None
+
+
+def _name(entry: str) -> str:
+    """The name a protected entry is known by: `discord` for `discord.com`, `steamcommunity` for its host."""
+    host = entry.strip().lower().removeprefix("https://").removeprefix("http://").partition("/")[0]
+    labels = host.removeprefix("www.").split(".")
+    return labels[-2] if len(labels) >= 2 else ""
+
+
+def _near(a: str, b: str) -> bool:
+    """`a` is a typo of the name `b`: an insertion, deletion or swap of neighbours; for names of 10+
+    letters a substitution too, and for 12+ letters two such edits. (Digits and `l` are mapped
+    before: "disc0rd" is an exact skeleton match; "discard" is a word, not a typo of "discord".)"""
+    limit = 2 if len(b) >= 12 else 1
+    substitution = 1 if len(b) >= 10 else 2
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (0 if ca == cb else substitution))
+            if previous2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return False
+        previous2, previous = previous, row
+    return previous[-1] <= limit
+
+
+def _disguised(host: str, text: str) -> str | None:
+    """A protected host the message does not spell plainly (other scripts, invisible characters)."""
+    if text.isascii():
+        return None
+    return None if host in undefang(text.lower()) else f"{host} spelled with look-alike or hidden characters"
+
+
+def _idna(host: str) -> str | None:
+    try:
+        return fold(host.encode("ascii").decode("idna"))
+    except (UnicodeError, ValueError):
+        return None
