@@ -42,6 +42,21 @@ from plugins.helpful_answers import GratitudeDetector, detect_gratitude
     "thanks to <@123> for the fix",
     "Thanks to Bob, that was it",
     "thanks in advance! edit: thank you, that worked",
+    # ways help channels say it worked
+    "that did it, thanks",
+    "that was it!",
+    "it's working now!",
+    "works now :)",
+    "That worked 🎉",
+    "fixed!",
+    "got it working, ty",
+    "worked like a charm",
+    "that solved my problem",
+    "cheers!",
+    "legend 🙏",
+    "lifesaver!",
+    "thnaks",
+    "ya funciona!",
 ])
 def test_gratitude_is_detected(text: str) -> None:
     result = detect_gratitude(text)
@@ -59,6 +74,9 @@ def test_gratitude_is_detected(text: str) -> None:
     ("thanks but it still fails", "still_failing"),
     ("thx, but that didn't work", "still_failing"),
     ("Thanks, I get the same error", "still_failing"),
+    ("thanks, but I'm still getting the error", "still_failing"),
+    ("thanks, now I get a different error", "still_failing"),
+    ("thanks! now it throws another exception", "still_failing"),
     ("wow thanks a lot /s", "sarcasm"),
     ("oh great, thanks 🙄", "sarcasm"),
     ("thanks bot", "refusal"),
@@ -71,6 +89,38 @@ def test_guards_cancel_thanks(text: str, guard: str) -> None:
     result = detect_gratitude(text)
     assert not result.is_gratitude, text
     assert result.guard == guard
+
+
+@pytest.mark.parametrize("text", [
+    "tried that, didn't work unfortunately. thanks though",
+    "ok thanks anyway",
+    "thanks for trying",
+    "anyway, thanks",
+    "no funcionó, pero gracias igual",
+    "obrigado mesmo assim",
+    "merci quand même",
+    "danke trotzdem",
+    "всё равно спасибо",
+])
+def test_thanks_anyway_is_gratitude_without_credit(text: str) -> None:
+    result = detect_gratitude(text)
+    assert result.is_gratitude and result.category == "consolation" and not result.creditable, text
+
+
+@pytest.mark.parametrize("text", [
+    "it worked for a while but now it crashes",
+    "that did it for me, I'm voting for her",
+    "cheers to that, great year",
+    "that was it for today, bye",
+    "the patch is working now and then",
+    "more than that, I think",
+])
+def test_near_misses_are_not_credited(text: str) -> None:
+    assert not detect_gratitude(text).creditable, text
+
+
+def test_only_a_new_problem_after_thanks_is_a_failure() -> None:
+    assert detect_gratitude("thanks, now I have time to eat").creditable
 
 
 def test_quoted_thanks_are_not_the_authors() -> None:

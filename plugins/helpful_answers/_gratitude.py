@@ -16,7 +16,8 @@ from plugins.helpful_answers._phrases import LANGUAGES
 
 MAX_CHARS = 2000
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru")
-CATEGORIES = ("thanks", "appreciation", "success", "acknowledgement", "relief", "advance")
+# Strongest first; a consolation ("thanks anyway") overrides them all (see `classify`).
+CATEGORIES = ("thanks", "appreciation", "success", "acknowledgement", "relief", "advance", "consolation")
 CREDIT_CATEGORIES = ("thanks", "appreciation", "success")
 
 _EMOJI = "🙏🙇"
@@ -41,7 +42,7 @@ class GratitudeResult:
     """What the detector found; truthy when the text expresses gratitude.
 
     `category` is the strongest cue found (thanks > appreciation > success > acknowledgement >
-    relief > advance); `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
+    relief > advance), or `consolation` when the text says "thanks anyway" (it did not help); `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
     """
 
     is_gratitude: bool
@@ -100,6 +101,10 @@ class GratitudeDetector:
         advance = [f for ls in sets for cat, fs in ls.positives if cat == "advance" for f in fs]
         self._advance = re.compile(r"(?<!\w)(?:" + "|".join(advance) + r")(?!\w)") if advance else None
         self._advance_hints = tuple(h for ls in sets for h in ls.advance_hints)
+        # "thanks anyway", looked for apart the same way: it turns any cue into a consolation
+        consolation = [f for ls in sets for f in ls.consolation]
+        self._consolation = re.compile(r"(?<!\w)(?:" + "|".join(consolation) + r")(?!\w)") if consolation else None
+        self._consolation_hints = tuple(h for ls in sets for h in ls.consolation_hints)
         ironic = [r for ls in sets for r in ls.ironic]
         self._ironic = re.compile("|".join(ironic)) if ironic else None
         failures = [r for ls in sets for r in ls.failures]
@@ -155,6 +160,10 @@ class GratitudeDetector:
             failure = self._failure.search(lowered, position)
             if failure is not None:
                 return GratitudeResult(False, category, language, cue, guard="still_failing")
+        if self._consolation is not None and any(h in lowered for h in self._consolation_hints):
+            consoled = self._consolation.search(lowered, start)
+            if consoled is not None:
+                return GratitudeResult(True, "consolation", language, consoled.group())
         return GratitudeResult(True, category, language, cue)
 
 

@@ -5,7 +5,8 @@ Every entry is a regex fragment matched on lowercased text between word boundari
 any cue contains (the fast precheck). Categories: `thanks` (direct thanks), `appreciation`
 ("appreciate it", "grateful"), `success` ("that worked!"), `relief` ("thank god", "thanks to
 the update ..."), `acknowledgement` ("you're welcome"), `advance` ("thanks in advance", said
-before anyone helped). Only some categories earn credit (config decides).
+before anyone helped), `consolation` ("thanks anyway", said when it did not help). Only some
+categories earn credit (config decides).
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ class LanguageSet:
     failures: tuple[str, ...] = ()
     stems: tuple[str, ...] = ()
     advance_hints: tuple[str, ...] = ()  # substrings every `advance` phrase of the language holds
+    consolation: tuple[str, ...] = ()  # "thanks anyway": gratitude, but said when it did not help
+    consolation_hints: tuple[str, ...] = ()  # substrings every `consolation` phrase holds
 
+
+# What may follow a success cue: its end, thanks, or a smiley; not "... for a while, but".
+_DONE = r"(?= ?[!.]|$| now| perfectly| like a charm|,? th| ty| ?[:;=]-?[)d\]p3]| ?<3| ?[\u2600-\u27bf\U0001f300-\U0001faff])"
 
 EN = LanguageSet(
     code="en",
@@ -38,6 +44,9 @@ EN = LanguageSet(
         )),
         ("thanks", (
             r"tha+nk(?:s+)?", r"thank(?:you|u|yu|ya|yaa?|yall|ies|q)", r"thnx|thanx|thnks|thnk|thx+|thks|tks|tnx",
+            r"thnaks|thansk|thakns|tahnks|thanls",
+            # said on its own, the whole message is the thanks ("cheers!", "legend 🙏")
+            r"(?<![\s\S])(?:cheers|(?:absolute |real |total )?(?:legend|life ?saver|hero))(?=[\s!.🙏🙇]*$)",
             r"ty(?:sm|svm|vm|ty|y+)?", r"many thanks", r"(?:you|u|ya) rock(?=\s*(?:[!.,]|$))", r"much obliged|(?:i'?m|i am|am) (?:much |very )?obliged",
             r"cheers (?:mate|man|dude|bud|buddy|pal|m8|for)", r"\+ ?(?:1 ?)?rep", r"rep ?\+",
             r"(?:you(?:'re| are)|ur|you) (?:a |an |my |the )?(?:absolute |real |true )?(?:life ?saver|legend|hero)",
@@ -57,9 +66,14 @@ EN = LanguageSet(
         )),
         ("success", (
             r"(?:that|this|it|yours?|your (?:fix|solution|answer|suggestion|tip|idea|code|command|advice)) "
-            r"(?:totally |finally |actually |really |just |def(?:initely)? )?(?:worked|did the trick|fixed it|solved it|"
-            r"works now|works perfectly|works like a charm)(?= ?[!.]|$| now| perfectly| like a charm|,? th| ty)",
-            r"did the trick|works like a charm|(?:problem|issue) (?:is )?(?:solved|fixed)(?= ?[!.]|$|,? th| ty)",
+            r"(?:totally |finally |actually |really |just |def(?:initely)? )?(?:worked|did the trick|did it|fixed it|solved it|"
+            r"(?:fixed|solved) my (?:problem|issue|error|bug)|works now|works perfectly|works like a charm)" + _DONE,
+            r"did the trick|works? like a charm|worked like a charm|(?:problem|issue) (?:is )?(?:solved|fixed)" + _DONE,
+            r"(?:it'?s|it is|its|everything'?s|everything is|all) (?:finally )?working (?:now|again|perfectly)" + _DONE,
+            r"(?:got it|it'?s|it is) (?:finally )?(?:working|fixed|sorted)(?: now)?" + _DONE,
+            r"that was it(?= ?!|,? th| ty)",
+            # a message opening with the news: "fixed!", "works now :)"
+            r"(?<![\s\S])(?:fixed|solved|sorted|works now|working now|it works)(?: it| now)?(?= ?!| ?[:;]-?[)d]|,? th| ty)",
         )),
         ("acknowledgement", (
             r"(?:you(?:'|’)?re|your|you are|ur|u r|yer|youre) (?:very |so |most |more than )?welcome",
@@ -78,12 +92,22 @@ EN = LanguageSet(
         r"get(?:ting)? (?:the same|an? )|the same)",
         r"(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) work(?:ing)?", r"same (?:error|issue|problem)",
         r"no luck", r"didn'?t help", r"did not help",
+        r"(?:still|now) (?:i |we |it )?(?:get(?:ting)?|have|having|seeing|see|gives?|giving|throws?|throwing) (?:me )?"
+        r"(?:the |that |this |a |an )?"
+        r"(?:same |different |new |another |other )?(?:error|issue|problem|exception|crash)",
     ),
-    stems=("thank", "thaa", "thx", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
+    stems=("thank", "thaa", "thx", "thna", "thans", "thak", "tahn", "did it", "at was it", "working now",
+           "working again", "working perfectly", "it working", "sorted", "charm", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
            "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
            "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
            "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
     advance_hints=("in advance", "beforehand", "ahead of time"),
+    consolation=(
+        r"(?:thanks?|thank (?:you|u)|ty|thx|appreciate (?:it|the (?:help|effort)))"
+        r"(?: (?:for trying|for the (?:help|effort|try|tips?)))?,? (?:anyway|anyways|though|tho|all the same|regardless)",
+        r"(?:anyway|anyways),? (?:thanks?|thank (?:you|u)|ty|thx)", r"thanks? for trying",
+    ),
+    consolation_hints=("anyway", "though", "tho", "all the same", "regardless", "for trying"),
 )
 
 ES = LanguageSet(
@@ -93,13 +117,15 @@ ES = LanguageSet(
         ("advance", (r"(?:(?:muchas )?gracias|te lo agradezco) (?:de antemano|por adelantado)",)),
         ("thanks", (r"(?:muchas |mil |muchísimas |muchisimas )?gracias", r"grax|grcs|grs",
                     r"te lo agradezco|se (?:te )?agradece|(?:muy )?agradecid[oa]s?|te agradezco|le agradezco")),
-        ("success", (r"(?:ya )?(?:funcionó|funciono|funciona) (?:perfecto|perfectamente|bien)?", r"lo solucion[eé]")),
+        ("success", (r"(?:ya )?(?:funcionó|funciono|funciona)(?: (?:perfecto|perfectamente|bien))?(?= ?[!.]|$|,? gra)", r"lo solucion[eé]")),
         ("acknowledgement", (r"de nada", r"no hay de qu[eé]", r"con gusto")),
     ),
     refusals=(r"no,? gracias", r"gracias por nada"),
     failures=(r"(?:sigue|todav[ií]a|a[uú]n) (?:sin funcionar|no funciona|falla)", r"no funcion(?:a|ó|o)"),
     stems=("graci", "grax", "grcs", "agrade", "funcion", "solucion", "de nada", "no hay de", "con gusto"),
     advance_hints=("de antemano", "por adelantado"),
+    consolation=(r"(?:gracias|grax) (?:igual|igualmente|de todos modos|de todas formas)",),
+    consolation_hints=("igual", "de todos", "de todas"),
 )
 
 PT = LanguageSet(
@@ -117,6 +143,8 @@ PT = LanguageSet(
     stems=("brigad", "obg", "valeu", "vlw", "agrade", "grat", "graças", "gracas", "deu certo", "funcionou",
            "resolveu", "de nada", "por nada", "disponha"),
     advance_hints=("desde j",),
+    consolation=(r"obrigad[oa] (?:mesmo assim|de qualquer forma|de qualquer jeito)",),
+    consolation_hints=("mesmo assim", "de qualquer"),
 )
 
 FR = LanguageSet(
@@ -136,6 +164,8 @@ FR = LanguageSet(
     stems=("merci", "mrc", "mci", "remerci", "reconnaiss", "marché", "marche", "fonctionn", "résolu",
            "resolu", "de rien", "plaisir", "en prie"),
     advance_hints=("avance",),
+    consolation=(r"merci (?:quand m[eê]me|malgr[eé] tout|tout de m[eê]me)",),
+    consolation_hints=("quand m", "malgr", "tout de m"),
 )
 
 DE = LanguageSet(
@@ -152,6 +182,8 @@ DE = LanguageSet(
     failures=(r"(?:funktioniert|geht|klappt|l[aä]uft) (?:immer )?(?:noch )?nicht",),
     stems=("dank", "thx", "geklappt", "funktioniert", "läuft", "lauft", "gern", "bitte"),
     advance_hints=("im voraus",),
+    consolation=(r"danke (?:trotzdem|dennoch|aber trotzdem)",),
+    consolation_hints=("trotzdem", "dennoch"),
 )
 
 RU = LanguageSet(
@@ -169,6 +201,8 @@ RU = LanguageSet(
     stems=("спасиб", "пасиб", "спс", "сенкс", "благодар", "мерси", "работа", "помогло", "не за что",
            "обращай"),
     advance_hints=("заранее",),
+    consolation=(r"(?:всё|все) равно спасибо|спасибо (?:всё|все) равно",),
+    consolation_hints=("равно",),
 )
 
 LANGUAGES: dict[str, LanguageSet] = {s.code: s for s in (EN, ES, PT, FR, DE, RU)}
