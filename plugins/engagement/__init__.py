@@ -27,7 +27,7 @@ from plugins.engagement._digest import weekly_digest
 from plugins.engagement._metrics import Period, compute, key_figures, period_ending
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges
 from plugins.engagement._rollup import final_day, forget, local_day, prune, rollup
-from plugins.engagement._settle import Settings, log_block, track_block
+from plugins.engagement._settle import Settings, answered, log_block, track_block
 
 __all__ = ["Engagement", "EngagementConfig"]
 
@@ -191,12 +191,20 @@ class Engagement:
                                         event.channel_id, event.message_id, None, None))
 
     @hookimpl
-    def pitchfree_reaction_add(self, event: ReactionAdded, ctx: PluginContext) -> None:
-        """Log a reaction (not from bots)."""
+    def pitchfree_reaction_add(self, event: ReactionAdded, config: EngagementConfig | None, ctx: PluginContext) -> None:
+        """Log a reaction (not from bots); the asker's ✅ on someone's message answers their questions there."""
         self.settle()
-        if self.log is not None and not event.user_is_bot:
+        if event.user_is_bot:
+            return
+        if self.log is not None:
             self.log.add(L.INSERT_EVENT, (event.guild_id, "reaction", event.at.timestamp(), event.user_id,
                                             event.channel_id, event.message_id, event.message_author_id, event.emoji))
+        oq = self.questions.get(event.guild_id)
+        helper = event.message_author_id
+        if oq is not None and event.user_id in oq.by_asker and helper is not None and helper != event.user_id \
+                and event.emoji in (config or _DEFAULT).answer_reactions:
+            answered(oq, oq.acknowledged(event.user_id, event.channel_id, event.channel_id), helper,
+                     event.at.timestamp(), event.guild_id, self.log)
 
     @hookimpl
     def pitchfree_reaction_remove(self, event: ReactionRemoved, ctx: PluginContext) -> None:

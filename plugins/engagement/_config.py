@@ -30,6 +30,10 @@ class EngagementConfig(StrictModel):
                     "someone else, within this many minutes, is not itself a question (catches casual "
                     "answers given without Discord's reply; also counts unrelated chatter). 0: only "
                     "replies, mentions of the asker and posts in its thread count.")
+    answer_reactions: list[str] = Field(
+        ["✅", "☑️", "✔️"],
+        description="The asker reacting with one of these to someone else's message in the question's channel "
+                    "counts as that member's answer (as does the asker's reply to them or mention of them).")
     nudge_after_minutes: int = Field(30, ge=1, le=10080, description="Minutes without an answer from someone else before helpers are nudged (per channel via overrides).")
     helpers_channel: int | None = Field(None, description="Channel id where nudges are posted.")
     helper_role: int | None = Field(None, description="Role id pinged in nudges (optional).")

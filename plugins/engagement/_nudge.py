@@ -131,6 +131,16 @@ class OpenQuestions:
                 found = (found or []) + [qid]
         return found
 
+    def acknowledged(self, asker: int, channel_id: int, root_channel_id: int) -> list[int]:
+        """The asker's open questions in this channel (or its parent) that an acknowledgement of
+        someone's help there answers: "thanks @B, that fixed it", or a ✅ on B's message."""
+        ids = self.by_asker.get(asker)
+        if not ids:
+            return []
+        open_ = self.open
+        return [qid for qid in ids if (q := open_.get(qid)) is not None
+                and (q.channel_id == channel_id or q.root_channel_id in (channel_id, root_channel_id))]
+
     def _asker_hits(self, asker: int, m: Message, found: list[int] | None) -> list[int] | None:
         root = m.parent_channel_id if m.parent_channel_id is not None else m.channel_id
         for qid in self.by_asker[asker]:

@@ -90,10 +90,14 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
             if m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread:
                 hits = oq.answered_by(m, follow_up, bool(is_q))
                 if hits:
-                    for qid in hits:
-                        oq.remove(qid)
-                        if log is not None:
-                            log.answers.append((ts, uid, gid, qid))
+                    answered(oq, hits, uid, ts, gid, log)
+            if uid in oq.by_asker:
+                helper = _acknowledged_helper(m, uid)
+                if helper is not None:
+                    if is_q is None:
+                        is_q = c.is_question(m.content)
+                    if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
+                        answered(oq, oq.acknowledged(uid, m.channel_id, m.root_channel_id), helper, ts, gid, log)
         if not is_q or not c.log_messages:
             continue
         parent = m.parent_channel_id
@@ -105,3 +109,22 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
         oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
         if log is not None:
             log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
+
+
+def _acknowledged_helper(m: Message, asker: int) -> int | None:
+    """Whom the asker's message turns to: the author it replies to, else the first member it mentions."""
+    target = m.reply_to_author_id
+    if target is not None and target != asker:
+        return target
+    for uid in m.mention_ids:
+        if uid != asker:
+            return uid
+    return None
+
+
+def answered(oq: OpenQuestions, qids: list[int], helper: int, ts: float, gid: int, log: LogBuffer | None) -> None:
+    """Close questions answered by `helper` at `ts` (logged as answers)."""
+    for qid in qids:
+        oq.remove(qid)
+        if log is not None:
+            log.answers.append((ts, helper, gid, qid))

@@ -1,0 +1,91 @@
+"""Answers given without Discord's reply: the asker's thanks, reply or ✅ says who answered."""
+
+from bot.actions import Reply
+from bot.testing import Harness
+
+PLUGIN = ("plugins.engagement:Engagement",)
+HELPERS = 555
+
+
+def cfg(**engagement):
+    return {"moderator_roles": [9], "plugins": {"engagement": {"helpers_channel": HELPERS, **engagement}}}
+
+
+async def nudged(h: Harness) -> str:
+    """The text of the nudges the timer posts half an hour on ("" when none)."""
+    h.advance(minutes=31)
+    return " ".join(a.content for a in await h.tick() if isinstance(a, Reply))
+
+
+async def answerers(h: Harness) -> dict[int, int | None]:
+    """Question id -> who answered it, as stored."""
+    await h.engine.writer.flush()
+    rows = await h.engine.db.fetchall("SELECT message_id, answerer_id FROM eng_questions")
+    return {int(q): (int(a) if a is not None else None) for q, a in rows}
+
+
+async def test_the_askers_thanks_to_someone_answers_the_question():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper, other = h.member(10), h.member(11), h.member(12)
+        await h.send("how do I reset my bot token?", author=asker)
+        question = h.last
+        await h.send("Where is the changelog?", author=other)
+        unrelated = h.last
+        h.advance(minutes=3)
+        await h.send("developer portal, Bot tab, Reset Token", author=helper)  # no reply, no mention
+        h.advance(minutes=2)
+        await h.send(f"thanks <@{helper.id}>, that fixed it!", author=asker, mention_ids=(helper.id,))
+        text = await nudged(h)
+        assert question.jump_url not in text and unrelated.jump_url in text
+        found = await answerers(h)
+        assert found[question.message_id] == helper.id and found[unrelated.message_id] is None
+
+
+async def test_the_askers_reply_to_an_answer_answers_the_question():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("why does my bot not see message content?", author=asker)
+        question = h.last
+        await h.send("enable the message content intent", author=helper)
+        await h.send("oh right, got it", author=asker, reply_to=h.last)
+        assert question.jump_url not in await nudged(h)
+        assert (await answerers(h))[question.message_id] == helper.id
+
+
+async def test_the_askers_check_mark_answers_the_question():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper, other = h.member(10), h.member(11), h.member(12)
+        await h.send("how do I make a slash command?", author=asker)
+        question = h.last
+        await h.send("use app_commands.command", author=helper)
+        answer = h.last
+        await h.react(answer, other)  # someone else's ✅ says nothing about the asker's question
+        await h.react(answer, asker, "😂")  # nor does the asker's laugh
+        assert question.jump_url in await nudged(h)
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I make a slash command?", author=asker)
+        question = h.last
+        await h.send("use app_commands.command", author=helper)
+        await h.react(h.last, asker)
+        assert question.jump_url not in await nudged(h)
+        assert (await answerers(h))[question.message_id] == helper.id
+
+
+async def test_asking_someone_or_reacting_to_oneself_is_not_an_answer():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I set up the webhook?", author=asker)
+        question = h.last
+        await h.send(f"<@{helper.id}> can you help with this?", author=asker, mention_ids=(helper.id,))
+        await h.react(question, asker)
+        assert question.jump_url in await nudged(h)
+
+
+async def test_an_acknowledgement_only_answers_questions_in_its_channel():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I deploy this on fly.io?", author=asker, channel_id=200)
+        elsewhere = h.last
+        await h.send(f"thanks <@{helper.id}>!", author=asker, mention_ids=(helper.id,), channel_id=300)
+        assert elsewhere.jump_url in await nudged(h)
