@@ -198,6 +198,19 @@ async def test_mark_reaction_by_the_asker_credits_the_answer() -> None:
         assert credits(await h.react(answer, asker)) == [(1, 2, "reaction", 1)]
 
 
+async def test_mark_reaction_on_a_plain_message_needs_it_to_follow_the_askers_own() -> None:
+    async with await harness() as h:
+        asker, helper, other, host = h.member(1), h.member(2), h.member(3), h.member(4)
+        await h.send("how do I undo a commit?", asker)
+        await h.send("git reset --soft HEAD~1", helper)  # no reply: right after the asker
+        answer = h.last
+        await h.send("anyone up for the game night?", other)
+        await h.send("Game night on Friday! React with ✅ if you're in", host)
+        announcement = h.last
+        assert credits(await h.react(announcement, asker)) == []  # an RSVP, someone else spoke in between
+        assert credits(await h.react(answer, asker)) == [(1, 2, "reaction", 1)]
+
+
 async def test_mark_as_helpful_context_menu() -> None:
     async with await harness() as h:
         asker, helper = h.member(1), h.member(2)

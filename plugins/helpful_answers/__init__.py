@@ -221,7 +221,7 @@ class HelpfulAnswers:
 
     @hookimpl
     def pitchfree_message_delete(self, event: MessageDeleted, config: HelpfulAnswersConfig | None) -> Any:
-        """Deleting a thanks (or a credited answer) reverses its credit."""
+        """Deleting a thanks, or an answer credited by a reaction, mark or solution, reverses its credit."""
         self.settle()
         conv = self.conversations.get(event.guild_id)
         known = conv is not None and event.message_id in conv.messages

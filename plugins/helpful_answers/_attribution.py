@@ -155,8 +155,17 @@ class Conversations:
             return True
         if self.thread_owner(channel_id) == asker:
             return True
-        channel = self.channels.get(channel_id, ())
-        return any(s[2] == asker and 0 <= (at - s[3]).total_seconds() <= window_s for s in channel)
+        # A plain message answers the asker's last message before it only when nobody else spoke in
+        # between (the rule untargeted thanks follow): a ✅ on an announcement is not a mark.
+        found = False
+        for s in reversed(self.channels.get(channel_id, ())):
+            if not found:
+                found = s[0] == seen[0]
+            elif s[2] == asker:
+                return 0 <= (at - s[3]).total_seconds() <= window_s
+            elif s[2] != author_id:
+                return False
+        return False
 
 
 def _unique(ids: list[int], limit: int) -> list[int]:
