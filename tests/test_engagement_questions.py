@@ -25,6 +25,13 @@ is_question = build_detector(ALL_LANGUAGES)
     "qualcuno sa come risolvere questo",
     "weet iemand hoe dit werkt",
     "これはどうやって使うの？",
+    "I was wondering if there's a dark mode",
+    "any help appreciated with this",
+    "idk how to fix this error",
+    "help pls my bot is down",
+    "is this a bug? `x?.y`",
+    "```py\nx = a ?? b\n```\nwhy does this fail?",
+    "¿Puedes ayudarme?",
 ])
 def test_questions_are_recognised(text):
     assert is_question(text)
@@ -37,6 +44,16 @@ def test_questions_are_recognised(text):
     "What a great release this is!",
     "see https://example.org/search?q=docs for the docs",
     "ok?",  # shorter than min_question_chars
+    # a "?" in code or in a link without a scheme
+    "`user?.name ?? 'anon'` is the idiom here",
+    "see www.x.com/p?id=3 for the docs",
+    # an answer opening with a question word and its subject, or with "you can"
+    "What I did was restart the bot",
+    "How I fixed it: reinstall the package",
+    "When I ran it again it worked",
+    "Puedes usar el comando /reset",
+    "Pode usar o comando /reset",
+    "hay que reiniciar el servidor",
 ])
 def test_statements_are_not_questions(text):
     assert not is_question(text)

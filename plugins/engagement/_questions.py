@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 from bot.config import compile_admin_regex, search_test
 
 _MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish), Arabic
-_URL = re.compile(r"\S*://\S*")
+# Where a "?" asks nothing: links (with or without a scheme: `www.x.com/p?id=3`) and code
+# (`user?.name ?? 'anon'`).
+_NOT_PROSE = re.compile(r"```[\s\S]*?```|`[^`\n]*`|\S*://\S*|\S+\.\S+/\S*\?\S*")
 _HEAD = 200
 
 # Words that make a question when they start the message.
@@ -26,11 +28,10 @@ _OPENERS: dict[str, str] = {
           "welchen kann kannst könnt könnte könntet gibt hat habt hast ist sind weiß weiss muss soll darf",
     "fr": "comment pourquoi quand où qui quoi quel quelle quels quelles combien est-ce quelqu'un "
           "pouvez-vous peut-on sais-tu savez-vous y",
-    "es": "cómo qué cuándo dónde quién quiénes cuál cuáles cuánto cuánta alguien puedo puedes pueden "
-          "hay sabéis saben sabes",
-    "pt": "como quando onde quem qual quais quanto alguém alguem posso pode podem existe sabem sabe",
-    "it": "come perché perche quando dove chi quale quali quanto qualcuno posso puoi potete esiste "
-          "sapete sai",
+    # not "puedes"/"pode"/"puoi" (also "you can ...", how answers start) or "hay" ("hay que": one must)
+    "es": "cómo qué cuándo dónde quién quiénes cuál cuáles cuánto cuánta alguien puedo sabéis saben sabes",
+    "pt": "como quando onde quem qual quais quanto alguém alguem posso existe sabem sabe",
+    "it": "come perché perche quando dove chi quale quali quanto qualcuno posso esiste sapete sai",
     "nl": "hoe wat waarom wanneer waar wie welke welk kan kun kunnen heeft hebben is zijn weet iemand",
 }
 
@@ -40,10 +41,16 @@ _INVERTED_AUX = frozenset(
     "can could would should shall does do did is are was were has have will may might".split())
 _SUBJECTS = frozenset(
     "i you u we they he she it there anyone anybody someone somebody this that these those your my ur".split())
+# "what I did was ...", "how we fixed it ...", "when I ran it again it worked": an English
+# question word followed by its subject opens a statement (a question inverts: "how do I").
+_WH = frozenset("what how when where why who which".split())
+_STATEMENT_SUBJECTS = frozenset("i we he she they".split())
 
 # Help-seeking phrases, matched as whole word sequences anywhere in the first 200 characters.
 _PHRASES: dict[str, tuple[str, ...]] = {
     "en": ("does anyone", "does anybody", "anyone know", "anybody know", "anyone have", "anyone tried",
+           "i was wondering", "wondering if", "any help", "whats the best", "idk how", "don't know how",
+           "dont know how", "help pls", "help plz", "help please",
            "anyone seen", "any idea", "any ideas", "any tips", "any advice", "any suggestions",
            "any suggestion", "need help", "need some help", "need advice", "can someone", "can somebody",
            "can anyone", "could someone", "could anyone", "i'm wondering", "i wonder", "i'm stuck",
@@ -89,16 +96,17 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
     def is_question(text: str) -> bool:
         if len(text) < min_chars:
             return False
-        # a "?" inside a link's query string is not a question
-        if ("?" in text or (not text.isascii() and ("？" in text or "¿" in text or "؟" in text))) and (
-                "://" not in text or any(m in _URL.sub("", text, 20) for m in _MARKS)):
+        # a "?" inside a link's query string or in code is not a question
+        marked = "?" in text or (not text.isascii() and ("？" in text or "¿" in text or "؟" in text))
+        if marked and (not ("/" in text or "`" in text) or any(m in _NOT_PROSE.sub(" ", text, 20) for m in _MARKS)):
             return True
         head = text[:_HEAD].lower()
         if "’" in head:
             head = head.replace("’", "'")
         words = head.replace(",", " ").replace(".", " ").split()
         if len(words) >= 3 and words[0] in openers and not text.rstrip().endswith("!") and (
-                words[0] not in _INVERTED_AUX or words[1] in _SUBJECTS) and words[1] not in ("a", "an"):
+                words[0] not in _INVERTED_AUX or words[1] in _SUBJECTS) and words[1] not in ("a", "an") and not (
+                words[0] in _WH and words[1] in _STATEMENT_SUBJECTS):
             return True
         if not anchors.isdisjoint(words) and _has_phrase(words, by_anchor, anchors):
             return True
