@@ -89,3 +89,26 @@ async def test_an_acknowledgement_only_answers_questions_in_its_channel():
         elsewhere = h.last
         await h.send(f"thanks <@{helper.id}>!", author=asker, mention_ids=(helper.id,), channel_id=300)
         assert elsewhere.jump_url in await nudged(h)
+
+
+async def test_me_too_replies_leave_the_question_open():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, other, third, helper = h.member(10), h.member(11), h.member(12), h.member(13)
+        await h.send("why does pip fail with a resolver error?", author=asker)
+        question = h.last
+        await h.send("same problem here", author=other, reply_to=question)
+        await h.send("+1", author=third, reply_to=question)
+        await h.send("having the same issue!!", author=helper, reply_to=question)
+        assert question.jump_url in await nudged(h)
+        await h.send("pin the old resolver: pip install --use-deprecated=legacy-resolver", author=helper,
+                     reply_to=question)
+        assert (await answerers(h))[question.message_id] == helper.id
+
+
+async def test_an_askers_ordinary_message_keeps_the_question_open():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker = h.member(10)
+        await h.send("how do I get the bot to see member joins?", author=asker)
+        question = h.last
+        await h.send("I tried enabling intents in the portal already", author=asker)
+        assert question.jump_url in await nudged(h)

@@ -77,6 +77,13 @@ _EVERYDAY = frozenset("need there sure know have does can could should what how 
                       "i'm am not some anyone anybody is".split())
 
 
+# A reply that only says "me too" answers nothing: the question is still open.
+ME_TOO = re.compile(
+    r"\W*(?:\+1|same(?: here| for me| problem| issue| error| thing| question)?(?: here)?|me too|"
+    r"(?:i(?:'m| am)? )?(?:have|having|got|getting) the same (?:problem|issue|error|question)(?: here)?|"
+    r"any (?:update|news|luck)s?)[\W\s]*\Z")
+
+
 def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
                    min_chars: int = 8) -> Callable[[str], bool]:
     """Return `is_question(text)` for the given languages and extra RE2 patterns."""

@@ -8,7 +8,7 @@ from bot.events import Message
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._log import LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
-from plugins.engagement._questions import build_detector
+from plugins.engagement._questions import ME_TOO, build_detector
 
 
 class Settings:
@@ -87,7 +87,8 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
             follow_up = c.follow_up_s
             if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
                 is_q = c.is_question(m.content)
-            if m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread:
+            if (m.reply_to_message_id is not None or m.mention_ids or follow_up or m.channel_id in oq.by_thread) \
+                    and not (len(m.content) <= 80 and ME_TOO.match(m.content.lower())):
                 hits = oq.answered_by(m, follow_up, bool(is_q))
                 if hits:
                     answered(oq, hits, uid, ts, gid, log)
