@@ -34,6 +34,24 @@ async def test_thanks_by_mention_credits_the_mentioned_member() -> None:
         assert not [a for a in actions if a.kind == "reply"]  # quiet: never a channel message
 
 
+async def test_of_several_mentioned_only_those_who_took_part_are_credited() -> None:
+    async with await harness() as h:
+        asker, helper, other, mod = h.member(1), h.member(2), h.member(3), h.member(4)
+        await h.send("why does my bot not start?", asker)
+        await h.send("check your token", helper)
+        await h.send("and the intents", other)
+        actions = await h.send(f"that did the trick, thanks <@{helper.id}>! <@{mod.id}> you can close this",
+                               asker, mention_ids=(helper.id, mod.id))
+        assert credits(actions) == [(1, 2, "thanks", 1)]
+        h.advance(hours=13)
+        both = await h.send(f"thanks <@{helper.id}> and <@{other.id}>!", asker, mention_ids=(helper.id, other.id))
+        assert sorted(credits(both)) == [(1, 2, "thanks", 1), (1, 3, "thanks", 1)]
+        h.advance(hours=13)  # nobody mentioned spoke here lately: thanks for help elsewhere still counts
+        await h.send("back again", asker)
+        later = await h.send(f"thanks <@{mod.id}> and <@{other.id}> for yesterday", asker, mention_ids=(mod.id, other.id))
+        assert sorted(credits(later)) == [(1, 3, "thanks", 1), (1, 4, "thanks", 1)]
+
+
 async def test_thanks_by_reply_credits_the_replied_to_author() -> None:
     async with await harness() as h:
         asker, helper = h.member(1), h.member(2)

@@ -187,7 +187,13 @@ class HelpfulAnswers:
                    if m is not None and m != author]  # replying to one's own question is untargeted
         if targets:
             # Thanking a bot earns nobody credit, and never falls back to the context.
-            receivers = [t for t in targets if not conv.is_bot(t)][: config.max_receivers]
+            receivers = [t for t in targets if not conv.is_bot(t)]
+            if len(receivers) > 1:
+                # "thanks @A! @mod you can close this": of several, those who spoke here lately
+                # helped; the others are addressed for something else (unless none spoke here)
+                spoke = conv.speakers(message.channel_id, message.created_at, config.answer_window_minutes * 60)
+                receivers = [t for t in receivers if t in spoke] or receivers
+            receivers = receivers[: config.max_receivers]
         else:
             receivers = conv.helpers_for(author, message.channel_id, message.created_at,
                                          config.answer_window_minutes * 60, config.max_receivers,

@@ -103,6 +103,16 @@ class Conversations:
         info = self.threads.get(channel_id)
         return bool(info and info[1])
 
+    def speakers(self, channel_id: int, at: datetime, window_s: float) -> set[int]:
+        """Members who posted in a channel within `window_s` seconds before `at`."""
+        oldest = at - timedelta(seconds=window_s)
+        found = set()
+        for seen in reversed(self.channels.get(channel_id, ())):
+            if seen[3] < oldest:
+                break
+            found.add(seen[2])
+        return found
+
     def helpers_for(self, asker: int, channel_id: int, at: datetime, window_s: float, limit: int,
                     before_message: int | None = None) -> list[int]:
         """Members who answered `asker` in this channel within the window, most recent first.
