@@ -119,6 +119,25 @@ async def test_activation_retention_and_previous_period():
     assert (r["previous"]["start"], r["previous"]["end"]) == ("2025-11-07", "2025-12-06")
 
 
+async def test_rejoins_are_not_new_and_leaves_count_members_the_bot_never_saw_join():
+    async with await Harness.create(builtins=PLUGIN, guild_config={}) as h:
+        old, fresh, veteran = h.member(1), h.member(2), h.member(3)
+        h.now = START - timedelta(days=70)
+        await h.join(old)
+        await h.send("hello", author=old)
+        h.now = START - timedelta(days=10)
+        await h.leave(old)
+        await h.join(old)  # a rejoin: not a new member of this period
+        await h.join(fresh)
+        h.now = START - timedelta(days=5)
+        await h.leave(veteran)  # joined before the bot was added: no join was ever logged
+        await h.leave(fresh)
+        h.now = START
+        r = await report(h)
+    assert r["new_members"]["joined"] == 1  # only `fresh`
+    assert r["new_members"]["left"] == 3  # old, veteran and fresh
+
+
 async def test_days_are_counted_in_the_community_timezone():
     for tz, expected in (("UTC", {"2026-01-05": 2}), ("America/New_York", {"2026-01-04": 1, "2026-01-05": 1})):
         async with await Harness.create(builtins=PLUGIN, guild_config={"timezone": tz}) as h:

@@ -84,15 +84,17 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
     joined, activated = await db.fetchone(
         "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM eng_daily_member d WHERE d.guild_id = j.guild_id "
         "AND d.user_id = j.user_id AND d.day BETWEEN j.jd AND j.jd + ?)), 0) FROM (SELECT guild_id, user_id, "
-        "MIN(join_day) AS jd FROM eng_members WHERE guild_id = ? AND join_day BETWEEN ? AND ? GROUP BY user_id) j",
-        (ACTIVATION_DAYS - 1, g, s, e))
+        "MIN(join_day) AS jd FROM eng_members WHERE guild_id = ? AND join_day <= ? GROUP BY user_id "
+        "HAVING jd BETWEEN ? AND ?) j",
+        (ACTIVATION_DAYS - 1, g, e, s, e))
     cohort, retained = await db.fetchone(
         "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM eng_daily_member d WHERE d.guild_id = j.guild_id "
         "AND d.user_id = j.user_id AND d.day BETWEEN j.jd + ? AND ?)), 0) FROM (SELECT guild_id, user_id, "
-        "MIN(join_day) AS jd FROM eng_members WHERE guild_id = ? AND join_day BETWEEN ? AND ? GROUP BY user_id) j",
-        (RETENTION_DAYS, e, g, s - RETENTION_DAYS, e - RETENTION_DAYS))
+        "MIN(join_day) AS jd FROM eng_members WHERE guild_id = ? AND join_day <= ? GROUP BY user_id "
+        "HAVING jd BETWEEN ? AND ?) j",
+        (RETENTION_DAYS, e, g, e - RETENTION_DAYS, s - RETENTION_DAYS, e - RETENTION_DAYS))
     left = await db.fetchval(
-        "SELECT COUNT(*) FROM eng_members WHERE guild_id = ? AND left_at >= ? AND left_at < ?",
+        "SELECT COUNT(DISTINCT user_id) FROM eng_events WHERE guild_id = ? AND ts >= ? AND ts < ? AND kind = 'leave'",
         (g, period.start_ts, period.end_ts), 0)
 
     questions = await db.fetchall(
