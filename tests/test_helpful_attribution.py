@@ -257,6 +257,39 @@ async def test_forum_solution_by_context_menu_tags_the_post() -> None:
         assert credits(response.actions) == [(1, 2, "solution", 3)]
 
 
+async def test_a_solution_after_thanks_tops_the_credit_up_but_nothing_goes_back() -> None:
+    async with await harness() as h:
+        owner, helper = h.member(1), h.member(2)
+        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
+                "thread_owner_id": owner.id}
+        await h.send("Install fails on Windows", owner, **post)
+        await h.send("run the installer as admin", helper, **post)
+        answer = h.last
+        assert credits(await h.send("that was it, thank you!", owner, **post)) == [(1, 2, "thanks", 1)]
+        assert credits(await h.react(answer, owner)) == []  # worth no more than the thanks: within the cooldown
+        response = await h.command("Mark as helpful", owner, kind=CommandKind.MESSAGE_MENU.value, target=answer,
+                                   channel_id=POST)
+        assert credits(response.actions) == [(1, 2, "solution", 2)]  # 1 + 2 = the solution's 3 points
+        plugin = h.engine.pm.get_plugin("helpful_answers")
+        assert await plugin.ledger.points(h.guild_id, helper.id) == 3
+        again = await h.command("solved", owner, channel_id=POST)
+        assert credits(again.actions) == []  # already credited
+        thanks_back = await h.send(f"thanks <@{owner.id}> for the logs", helper, mention_ids=(owner.id,), **post)
+        assert credits(thanks_back) == []  # the pair cooldown still works both ways
+
+
+async def test_an_upgrade_waits_when_credit_went_the_other_way() -> None:
+    async with await harness() as h:
+        owner, helper = h.member(1), h.member(2)
+        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
+                "thread_owner_id": owner.id}
+        await h.send("Install fails on Windows", owner, **post)
+        await h.send(f"thanks for the log <@{owner.id}>! run the installer as admin", helper,
+                     mention_ids=(owner.id,), **post)
+        response = await h.command("solved", owner, channel_id=POST, member=helper)
+        assert credits(response.actions) == [] and "cooldown" in response.text
+
+
 async def test_solved_command_credits_latest_helper_and_checks_the_owner() -> None:
     async with await harness(solved_tag="Resolved") as h:
         owner, helper, stranger = h.member(1), h.member(2), h.member(3)

@@ -118,14 +118,25 @@ class Creditor:
                     if given_today is None:
                         given_today = given
                     problem = _limit_problem(config, now, last_pair, given_today, received_today)
+                credit_points, credit_reason = points, reason
+                if problem == "pair cooldown":
+                    # "thanks!" then /solved for the same help: the stronger credit tops the earlier
+                    # one up to its own points. Credit going back the other way still waits.
+                    earlier, returned = await self.ledger.pair_points(
+                        guild_id, giver.id, receiver, now - config.pair_cooldown_hours * 3600)
+                    if not returned and 0 < earlier < points:
+                        problem = None
+                        credit_points = points - earlier
+                        raised = f"raises the {earlier} point(s) given within the pair cooldown to {points}"
+                        credit_reason = f"{reason}; {raised}" if reason else raised
                 if problem is not None:
                     out.refused[receiver] = problem
                     continue
                 flag_key, alert = await self._ring_check(guild_id, config, giver.id, receiver, now)
                 status = "flagged" if flag_key else "active"
                 before = await self.ledger.points(guild_id, receiver, ws) if status == "active" else 0
-                added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, points, at,
-                                              status=status, reason=reason, flag_key=flag_key)
+                added = await self.ledger.add(guild_id, giver.id, receiver, message_id, channel_id, kind, credit_points,
+                                              at, status=status, reason=credit_reason, flag_key=flag_key)
                 if not added:
                     out.refused[receiver] = "already credited"
                     continue
@@ -136,8 +147,8 @@ class Creditor:
                         out.actions.append(_alert(guild_id, alert, flag_key, channel_id, message_id, kind))
                     continue
                 out.credited.append(receiver)
-                out.actions.append(audit(guild_id, giver.id, receiver, message_id, kind, points))
-                out.actions.extend(role_changes(config, guild_id, receiver, before, before + points))
+                out.actions.append(audit(guild_id, giver.id, receiver, message_id, kind, credit_points))
+                out.actions.extend(role_changes(config, guild_id, receiver, before, before + credit_points))
         return out
 
     async def _ring_check(self, guild_id: int, config: HelpfulAnswersConfig, giver: int, receiver: int,

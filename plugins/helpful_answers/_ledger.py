@@ -181,6 +181,16 @@ class Ledger:
             f"AND status != 'reversed' AND kind != 'moderator' AND (giver_id IN ({marks}) OR receiver_id IN ({marks}))",
             (guild_id, since, *members, *members))]
 
+    async def pair_points(self, guild_id: int, giver_id: int, receiver_id: int, since: float) -> tuple[int, bool]:
+        """(active points `giver_id` gave `receiver_id` since `since`, whether the receiver credited
+        the giver since then), over non-moderator credits: what upgrading within a cooldown needs."""
+        rows = await self.db.fetchall(
+            "SELECT giver_id, status, points FROM helpful_credits WHERE guild_id = ? AND ts > ? AND kind != 'moderator' "
+            "AND status != 'reversed' AND ((giver_id = ? AND receiver_id = ?) OR (giver_id = ? AND receiver_id = ?))",
+            (guild_id, since, giver_id, receiver_id, receiver_id, giver_id))
+        given = sum(int(p) for g, status, p in rows if int(g) == giver_id and status == "active")
+        return given, any(int(g) == receiver_id for g, _, _ in rows)
+
     async def has_flag(self, guild_id: int, flag_key: str) -> bool:
         """Whether credits were already held under this flag key."""
         return await self.db.fetchval("SELECT 1 FROM helpful_credits WHERE guild_id = ? AND flag_key = ? LIMIT 1",
