@@ -34,6 +34,18 @@ async def test_thanks_by_mention_credits_the_mentioned_member() -> None:
         assert not [a for a in actions if a.kind == "reply"]  # quiet: never a channel message
 
 
+async def test_solving_it_alone_credits_nobody_around() -> None:
+    async with await harness() as h:
+        asker, bystander = h.member(1), h.member(2)
+        await h.send("how do I enable the members intent?", asker)
+        await h.send("morning all", bystander)
+        assert credits(await h.send("nvm, figured it out myself. thanks", asker)) == []
+        h.advance(hours=1)
+        await h.send("how do I enable the members intent?", asker)
+        await h.send("portal > bot > privileged intents", bystander)
+        assert credits(await h.send("that worked, thanks", asker)) == [(1, 2, "thanks", 1)]
+
+
 async def test_of_several_mentioned_only_those_who_took_part_are_credited() -> None:
     async with await harness() as h:
         asker, helper, other, mod = h.member(1), h.member(2), h.member(3), h.member(4)

@@ -7,6 +7,7 @@ writes the ledger.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 _DEFAULT = HelpfulAnswersConfig()
+# An untargeted thanks from someone who solved it alone credits nobody around them.
+_SOLVED_ALONE = re.compile(r"(?<!\w)(?:myself|on my own|by myself)(?!\w)")
 _CREDITED_LIMIT = 50_000  # message ids that earned credit, so deletes and edits skip the DB otherwise
 _EXPIRY_EVERY_S = 3600.0
 
@@ -194,6 +197,8 @@ class HelpfulAnswers:
                 spoke = conv.speakers(message.channel_id, message.created_at, config.answer_window_minutes * 60)
                 receivers = [t for t in receivers if t in spoke] or receivers
             receivers = receivers[: config.max_receivers]
+        elif _SOLVED_ALONE.search(message.content.lower()):
+            return []  # "nvm, figured it out myself. thanks anyway": nobody here helped
         else:
             receivers = conv.helpers_for(author, message.channel_id, message.created_at,
                                          config.answer_window_minutes * 60, config.max_receivers,
