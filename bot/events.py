@@ -48,7 +48,7 @@ class Message:
     `channel_id` is where the message was posted (a thread's own id inside threads);
     `parent_channel_id` is the text or forum channel a thread belongs to; `category_id` is the
     category of the top-level channel. `thread_owner_id` is the member who opened the thread
-    or forum post, when known.
+    or forum post, when known; `thread_name` is its title (forum posts ask their question there).
     """
 
     guild_id: int
@@ -69,6 +69,7 @@ class Message:
     attachment_names: tuple[str, ...] = ()
     embed_urls: tuple[str, ...] = ()
     edited_at: datetime | None = None
+    thread_name: str | None = None
 
     @property
     def root_channel_id(self) -> int:

@@ -112,3 +112,24 @@ async def test_an_askers_ordinary_message_keeps_the_question_open():
         question = h.last
         await h.send("I tried enabling intents in the portal already", author=asker)
         assert question.jump_url in await nudged(h)
+
+
+FORUM, POST = 301, 300
+
+
+async def test_a_forum_post_asks_in_its_title_or_by_being_in_a_help_forum():
+    post = {"channel_id": POST, "message_id": POST, "parent_channel_id": FORUM, "is_thread": True,
+            "is_forum_post": True, "thread_owner_id": 10}
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker = h.member(10)
+        await h.send("Here is my compose file and the log.", author=asker, thread_name="How do I cache Docker layers on CI?",
+                     **post)
+        assert h.last.jump_url in await nudged(h)
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker = h.member(10)
+        await h.send("Here is my compose file and the log.", author=asker, thread_name="Docker cache on CI", **post)
+        assert h.last.jump_url not in await nudged(h)  # a showcase-like title, in an ordinary forum
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(help_forums=[FORUM])) as h:
+        asker = h.member(10)
+        await h.send("Here is my compose file and the log.", author=asker, thread_name="Docker cache on CI", **post)
+        assert h.last.jump_url in await nudged(h)

@@ -133,6 +133,7 @@ async def test_events_carry_export_details(tmp_path):
     thread_msg = by_id[6001]
     assert thread_msg.is_thread and thread_msg.parent_channel_id == 2500 and thread_msg.channel_id == 6000
     assert thread_msg.is_forum_post and thread_msg.thread_owner_id == 12
+    assert thread_msg.thread_name == "How do I parse dates?" and by_id[5002].thread_name is None
     assert by_id[6000].edited_at is not None
     assert [j.member.id for j in plugin.joins] == [11]
     # reactions with users become events; counts without users do not

@@ -120,6 +120,7 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
         tuple(ev.valid_text(a.filename) for a in attachments) if attachments else (),
         tuple(ev.valid_text(e.url) for e in embeds if e.url) if embeds else (),
         msg.edited_at,
+        ev.valid_text(msg.channel.name) if is_thread else None,
     )
     message.__class__ = _MESSAGE
     return message

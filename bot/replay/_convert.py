@@ -282,7 +282,7 @@ class Converter:
         message = _MessageTwin(
             info.guild_id, info.channel_id, mid, member, content, ts, info.parent_channel_id,
             info.category_id, info.is_thread, bool(forum), owner, mention_ids, role_ids,
-            reply_id, reply_author, names, urls, edited_at,
+            reply_id, reply_author, names, urls, edited_at, info.name if info.is_thread else None,
         )
         message.__class__ = _MESSAGE
         return message

@@ -30,6 +30,10 @@ class EngagementConfig(StrictModel):
                     "someone else, within this many minutes, is not itself a question (catches casual "
                     "answers given without Discord's reply; also counts unrelated chatter). 0: only "
                     "replies, mentions of the asker and posts in its thread count.")
+    help_forums: list[int] = Field(
+        default_factory=list,
+        description="Forum channel ids whose every post is a question (otherwise a post is one when its "
+                    "title or opening message reads as a question).")
     answer_reactions: list[str] = Field(
         ["✅", "☑️", "✔️"],
         description="The asker reacting with one of these to someone else's message in the question's channel "

@@ -15,7 +15,7 @@ class Settings:
     """What settling a message needs from one resolved config, looked up once per config."""
 
     __slots__ = ("is_question", "follow_up_s", "log_messages", "window_s", "keep_content", "content_max_chars",
-                 "monitor_questions", "nudge_s", "max_open_questions")
+                 "monitor_questions", "nudge_s", "max_open_questions", "help_forums")
 
     def __init__(self, config: EngagementConfig) -> None:
         self.is_question = build_detector(config.question_languages, config.question_patterns,
@@ -28,6 +28,7 @@ class Settings:
         self.monitor_questions = config.monitor_questions
         self.nudge_s = config.nudge_after_minutes * 60
         self.max_open_questions = config.max_open_questions
+        self.help_forums = frozenset(config.help_forums)
 
 
 def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | None,
@@ -59,6 +60,9 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             continue
         content = m.content
         is_q = is_question(content)
+        if not is_q and m.thread_name is not None and m.message_id == m.channel_id:
+            # a forum post's opening message: the question is often in its title
+            is_q = m.parent_channel_id in c.help_forums or is_question(m.thread_name)
         if is_q or may_answer:
             add_fact((m, c, ts, is_q))
         if add_row is None:

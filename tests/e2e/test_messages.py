@@ -77,7 +77,7 @@ async def test_thread_forum_and_other_events_are_converted(fake, world, runner):
     m = probe.of_type(ev.MessageCreated)[0].message
     assert m.is_thread and m.is_forum_post
     assert m.parent_channel_id == world.forum.id and m.root_channel_id == world.forum.id
-    assert m.thread_owner_id == world.alice.id
+    assert m.thread_owner_id == world.alice.id and m.thread_name == "How do I?"
     calls = await fake.wait_for_call("PATCH", rf"^/channels/{world.post.id}$")
     solved = next(t["id"] for t in world.forum.available_tags if t["name"] == "Solved")
     assert calls[0].json["applied_tags"] == [solved]
