@@ -80,6 +80,10 @@ def _limit_problem(config: HelpfulAnswersConfig, now: float, last_pair: float | 
     return None
 
 
+def _smallest_credit(config: HelpfulAnswersConfig) -> int:
+    return min(config.points_thanks, config.points_reaction, config.points_mark, config.points_solution)
+
+
 class Creditor:
     """Applies the anti-gaming rules and writes credits to the ledger."""
 
@@ -119,9 +123,10 @@ class Creditor:
                         given_today = given
                     problem = _limit_problem(config, now, last_pair, given_today, received_today)
                 credit_points, credit_reason = points, reason
-                if problem == "pair cooldown":
+                if problem == "pair cooldown" and points > _smallest_credit(config):
                     # "thanks!" then /solved for the same help: the stronger credit tops the earlier
-                    # one up to its own points. Credit going back the other way still waits.
+                    # one up to its own points. Credit going back the other way still waits. (One
+                    # worth no more than the smallest kind cannot raise anything: no query.)
                     earlier, returned = await self.ledger.pair_points(
                         guild_id, giver.id, receiver, now - config.pair_cooldown_hours * 3600)
                     if not returned and 0 < earlier < points:

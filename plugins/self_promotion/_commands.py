@@ -53,8 +53,7 @@ async def explain(plugin: SelfPromotion, inv: Invocation) -> Response:
     config = _config(plugin, inv.guild_id)
     text = str(inv.options.get("text") or "")[:4000]
     learned = plugin.learned(inv.guild_id or 0)
-    det = plugin.detector(config)
-    content = det.content(text, (), *learned)
+    content = plugin.detector(config).content(text, (), *learned)
     lines = [s.line() for s in content.signals]
     if content.invites:
         lines.insert(0, f"invite (+{config.weights.invite:.2f} if it leads to another server): "
@@ -66,7 +65,7 @@ async def explain(plugin: SelfPromotion, inv: Invocation) -> Response:
     w, c = config.weights, config.context
     linked = bool(content.domains or content.invites)
     if linked or calls_to_action(content.signals):
-        if not linked and det.asks_for_help(text):
+        if not linked and content.asks_for_help:
             out.append("It asks for help (`context.help_phrases`): a newcomer's phrases get no newcomer boost.")
         else:
             extra = [f"first_messages +{w.first_messages:.2f}"]

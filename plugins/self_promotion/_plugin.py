@@ -162,7 +162,7 @@ class SelfPromotion:
             foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
             if foreign and config.weights.invite > 0:
                 signals.insert(0, Signal("invite", config.weights.invite, ", ".join(foreign)[:200]))
-        signals, allowed = self._context(msg, config, det, content, signals, hist, edited)
+        signals, allowed = self._context(msg, config, content, signals, hist, edited)
         score = round(sum(s.weight for s in signals), 6)  # 0.3 + 0.35 + 0.35 must reach 1.0
         if allowed or score < config.threshold:
             return None
@@ -170,8 +170,8 @@ class SelfPromotion:
             return None
         return await self._enforce(msg, config, ctx, signals, score, content)
 
-    def _context(self, msg: Message, config: SelfPromotionConfig, det: Detector, content: Content,
-                 signals: list[Signal], hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
+    def _context(self, msg: Message, config: SelfPromotionConfig, content: Content, signals: list[Signal],
+                 hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
         """Add context signals and update the member's history; (signals, allowed-here)."""
         c, w = config.context, config.weights
         at = msg.created_at
@@ -204,7 +204,7 @@ class SelfPromotion:
                 return [*signals, Signal("promo_channel_limit", config.threshold, detail)], False
             return signals, True
         pitch = has_link or calls_to_action(signals)
-        if pitch and not has_link and det.asks_for_help(msg.content):
+        if pitch and not has_link and content.asks_for_help:
             # "can someone check out my code?": a newcomer's help request is not a pitch (its
             # phrases still count on their own, so an outright plug is flagged anyway)
             pitch = False

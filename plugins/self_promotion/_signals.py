@@ -44,7 +44,11 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Content:
-    """What the text itself shows: signals, links, invite codes, matched phrases, word count."""
+    """What the text itself shows: signals, links, invite codes, matched phrases, word count.
+
+    `asks_for_help`: without a link or invite, it holds one of `context.help_phrases` (only
+    looked for when a call to action matched: it spares a newcomer's help request the boost).
+    """
 
     signals: tuple[Signal, ...]
     links: tuple[Link, ...]
@@ -53,6 +57,7 @@ class Content:
     phrases: tuple[str, ...]
     other_words: int
     tokens: frozenset[str] = frozenset()
+    asks_for_help: bool = False
 
     @property
     def score(self) -> float:
@@ -134,10 +139,6 @@ class Detector:
             return self._prefilter_rejects(folded)
         return self.quick_reject(fold(text[:4000]))
 
-    def asks_for_help(self, text: str) -> bool:
-        """Whether a text holds one of `context.help_phrases` (a help request, not a pitch)."""
-        return self._help is not None and bool(self._help.match(words(undefang(fold(text[:4000])))))
-
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
                 learned_domains: frozenset[str] = frozenset(),
                 learned_phrases: frozenset[str] = frozenset(), *, screened: bool = False) -> Content:
@@ -205,8 +206,10 @@ class Detector:
             if found_in(norm):
                 signals.append(Signal(f"regex:{name}", weight))
         tokens = prose_words.split()
+        helping = self._help is not None and not domains and not invites and calls_to_action(signals) \
+            and bool(self._help.match(prose_words))
         return Content(tuple(signals), tuple(links), invites, tuple(domains), tuple(phrases), len(tokens),
-                       frozenset(tokens))
+                       frozenset(tokens), helping)
 
     def _affiliate(self, link: Link) -> bool:
         for key, value in link.query:
