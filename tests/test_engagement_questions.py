@@ -79,6 +79,20 @@ def test_hostile_input_is_bounded():
     assert time.perf_counter() - start < 0.05
 
 
+@pytest.mark.parametrize("text", ["? " + "a./" * 1500, "? " + "a.b/" * 1000 + "?c", "x://" * 1000 + "?",
+                                  "```" * 1000 + "?", "? " + "ab.cd" * 800 + "/"])
+def test_links_and_code_are_stripped_in_linear_time(text):
+    start = time.perf_counter()
+    is_question(text)
+    assert time.perf_counter() - start < 0.05  # a backtracking pattern took seconds on the first
+
+
+def test_a_question_mark_ending_a_path_is_a_question_mark():
+    assert is_question("so it lives at github.com/foo/bar?")
+    assert is_question("does it work on 3.11/3.12?")
+    assert not is_question("see www.x.com/p?id=3 for the docs")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=600))
 def test_any_text_gives_a_bool(text):

@@ -17,7 +17,11 @@ from bot.config import compile_admin_regex, search_test
 _MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish), Arabic
 # Where a "?" asks nothing: links (with or without a scheme: `www.x.com/p?id=3`) and code
 # (`user?.name ?? 'anon'`).
-_NOT_PROSE = re.compile(r"```[\s\S]*?```|`[^`\n]*`|\S*://\S*|\S+\.\S+/\S*\?\S*")
+# Each link alternative starts where a run of non-space starts and its parts cannot overlap, so a
+# long run without spaces is scanned once (`\S+\.\S+/\S*\?` took seconds on "a./" * 300).
+# A "?" ending the run is a question mark, not a query: "is it at github.com/foo/bar?".
+_NOT_PROSE = re.compile(
+    r"```[\s\S]*?```|`[^`\n]*`|(?<!\S)[^\s:]*://\S*|(?<!\S)[^\s/.?]*(?:\.[^\s/.?]+)+/[^\s?]*\?[^\s?]\S*")
 _HEAD = 200
 
 # Words that make a question when they start the message.
