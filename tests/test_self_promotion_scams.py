@@ -11,19 +11,22 @@ from bot.testing import CHANNEL_ID
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._links import find_links
 from plugins.self_promotion._lookalike import Lookalikes, _near
+from plugins.self_promotion._normalize import normalize
 from plugins.self_promotion._signals import Detector
 
 LOOKALIKES = Lookalikes(SelfPromotionConfig().links.protected)
 
 
 def _check(url: str, text: str | None = None) -> str | None:
-    return LOOKALIKES.check(find_links(url)[0], text or url)
+    text = text or url
+    return LOOKALIKES.check(find_links(url)[0], text, normalize(text))
 
 
 @pytest.mark.parametrize(("url", "why"), [
     ("https://dlscord.com/gift/abc", "looks like discord"),  # l for i
     ("https://disc0rd-app.com/x", "looks like discord"),  # a digit for a letter
     ("https://discrod.com/x", "looks like discord"),  # a swap
+    ("https://dlscordapp.com/x", "looks like discordapp"),  # l for i in a sub-brand
     ("https://disscord.gift/x", "looks like discord"),  # an insertion
     ("https://steamcommunlty.com/tradeoffer/new/?partner=1", "looks like steamcommunity"),
     ("https://stearncommunity.com/id/x", "looks like steamcommunity"),  # "rn" for "m": two edits in a long name
@@ -44,6 +47,8 @@ def test_lookalike_hosts(url, why):
     "https://discord.js.org/docs", "https://discordpy.readthedocs.io/en/latest", "https://discogs.com/release/1",
     "https://discard.app/x", "https://steamgifts.com/giveaways", "https://nitro.com/x", "https://disboard.org/x",
     "https://stream.tv/x", "https://mydiscordbot.dev", "https://steam.tv/x", "https://robotics.com/x",
+    "https://support.nitrokey.com/x", "https://login.nitrotype.com/x", "https://discordapi.com/docs",
+    "https://discordstats.com/x",
 ])
 def test_real_sites_are_not_lookalikes(url):
     assert _check(url) is None
@@ -93,6 +98,14 @@ async def test_a_scam_link_is_not_welcome_in_the_promo_channel():
         member = await regular(h, 10)
         assert case(await h.send("my art shop https://ko-fi.com/me", author=member)) is None
         assert case(await h.send("my shop https://discord-nitro.shop/gift", author=member)) is not None
+
+
+async def test_an_embeds_protected_link_is_never_a_disguise():
+    async with await harness(promo_channels={"channels": [CHANNEL_ID], "max_posts": 5}) as h:
+        member = await regular(h, 10)
+        actions = await h.send("Tips welcome ☕ https://paypal.me/foo", author=member,
+                               embed_urls=("https://www.paypal.com/paypalme/foo",))
+        assert "lookalike_domain" not in signal_names(actions) and case(actions) is None
 
 
 async def test_mass_mention_needs_a_link_and_can_be_turned_off():

@@ -3,10 +3,13 @@
 Compromised accounts post "free nitro" and fake trade links to sites named like Discord or
 Steam. Three shapes are caught, each from the host alone:
 
-* **typosquats**: a name one insertion, deletion or swap from a protected name (substitutions
-  and a second edit for long names), after mapping digits and `l` to the letters they stand
-  in for (`dlscord.com`, `disc0rd.gift`, `discrod.com`, `steamcommunlty.com`);
-* **brand plus lure**: a protected name (or "nitro") next to a lure word in the host
+* **typosquats**: a protected name with digits or `l` standing in for its letters
+  (`dlscord.com`, `disc0rd.gift`, `dlscordapp.com`), or one insertion, deletion or swap away
+  from a brand (substitutions and a second edit for long ones: `discrod.com`,
+  `steamcommunlty.com`); sub-brands (`discordapp`) are left out of the edit distance, since
+  third-party sites are named after them (`discordapi.com`);
+* **brand plus lure**: a protected name (or "nitro") as a word of its own next to a lure word
+  in the host, or glued to one (not a longer name: `nitrokey.com`)
   (`discord-nitro.click`, `discord.gift-promo.xyz`, `discordgift.site`, `free-nitro.ru`);
   a site that only carries the name (`discord.js.org`, `discordpy.readthedocs.io`) is fine;
 * **disguised**: a protected host that the message spells with letters from other scripts or
@@ -42,14 +45,22 @@ class Lookalikes:
         self.protected = DomainSet.of(protected)
         names = {_name(entry) for entry in protected} - {""}
         self._brands = {skeleton(n): n for n in names}  # skeleton -> name, for brand plus lure
-        self._typo = {s: n for s, n in self._brands.items() if len(s) >= _MIN_BRAND}
+        # Digits and `l` standing in for letters are caught in every name ("dlscordapp"); other
+        # typos only in the brands themselves, not their sub-brands ("discordapp", "discordstatus"),
+        # which third-party sites are named after ("discordapi", "discordstats").
+        self._spelled = {s: n for s, n in self._brands.items() if len(s) >= _MIN_BRAND}
+        self._typo = {s: n for s, n in self._spelled.items() if not any(s != b and s.startswith(b) for b in self._brands)}
         self._lure_brands = (*self._brands, *_LURE_BRANDS)
         self._by_host: dict[str, str | None] = {}
 
-    def check(self, link: Link, text: str) -> str | None:
-        """Why `link` is a look-alike (shown to moderators), or None. `text` is the raw message."""
+    def check(self, link: Link, text: str, normalized: str) -> str | None:
+        """Why `link` is a look-alike (shown to moderators), or None.
+
+        `text` is the raw message and `normalized` the text its links were found in; a link that is
+        not in it came from an embed, which Discord spells for us (never a disguise).
+        """
         if self.protected.match(link):
-            return _disguised(link.host, text)
+            return _disguised(link.host, text) if link.host in normalized else None
         found = self._by_host.get(link.host, "")
         if found == "":
             if len(self._by_host) >= _CACHE:
@@ -67,7 +78,7 @@ class Lookalikes:
         words = [t for label in host.split(".")[:-1] for t in label.split("-") if t]
         tokens = [skeleton(t) for t in words]
         for word, token in zip(words, tokens, strict=True):
-            name = self._typo.get(token)
+            name = self._spelled.get(token)
             if name is not None and word != name:
                 return f"{host} looks like {name}"
             for typo, name in self._typo.items():
@@ -77,8 +88,10 @@ class Lookalikes:
                     return f"{host} looks like {name}"
         for i, token in enumerate(tokens):
             for brand in self._lure_brands:
-                if token.startswith(brand) and (token[len(brand):] in _LURES or any(
-                        t in _LURES for j, t in enumerate(tokens) if j != i)):
+                # the brand as a word of its own next to a lure, or glued to one ("discordgift");
+                # not a longer name that starts with it ("nitrokey", "nitrotype")
+                if token == brand and any(t in _LURES for j, t in enumerate(tokens) if j != i) \
+                        or token.startswith(brand) and token[len(brand):] in _LURES:
                     return f"{host}: {self._brands.get(brand, brand)} with a lure word"
         return None
 

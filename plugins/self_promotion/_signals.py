@@ -174,9 +174,9 @@ class Detector:
                     known = True
             if not known and not self.common.match(link):
                 hits.setdefault("unknown_link", []).append(link.host)
-                lookalike = self.lookalikes.check(link, text)
+                lookalike = self.lookalikes.check(link, text, norm)
             else:  # a listed site is what it says, unless it is a protected one in disguise
-                lookalike = self.lookalikes.check(link, text) if self.lookalikes.protected.match(link) else None
+                lookalike = self.lookalikes.check(link, text, norm) if self.lookalikes.protected.match(link) else None
             if lookalike is not None:
                 hits.setdefault("lookalike_domain", []).append(lookalike)
             if self._affiliate(link):
