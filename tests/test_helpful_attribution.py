@@ -64,6 +64,19 @@ async def test_of_several_mentioned_only_those_who_took_part_are_credited() -> N
         assert sorted(credits(later)) == [(1, 3, "thanks", 1), (1, 4, "thanks", 1)]
 
 
+async def test_the_author_replied_to_keeps_the_credit_however_old_the_answer() -> None:
+    async with await harness() as h:
+        asker, helper, other = h.member(1), h.member(2), h.member(3)
+        await h.send("why does my bot not start?", asker)
+        await h.send("check your token", helper)
+        answer = h.last
+        h.advance(minutes=70)
+        await h.send("anyone up for a game?", other)
+        actions = await h.send(f"that did it, thanks! <@{other.id}> sure", asker, reply_to=answer,
+                               mention_ids=(other.id,))
+        assert (1, 2, "thanks", 1) in credits(actions)
+
+
 async def test_thanks_by_reply_credits_the_replied_to_author() -> None:
     async with await harness() as h:
         asker, helper = h.member(1), h.member(2)

@@ -95,7 +95,7 @@ def test_guards_cancel_thanks(text: str, guard: str) -> None:
     "tried that, didn't work unfortunately. thanks though",
     "ok thanks anyway",
     "thanks for trying",
-    "anyway, thanks",
+    "thanks for the help anyway",
     "no funcionó, pero gracias igual",
     "obrigado mesmo assim",
     "merci quand même",
@@ -114,6 +114,17 @@ def test_thanks_anyway_is_gratitude_without_credit(text: str) -> None:
     "that was it for today, bye",
     "the patch is working now and then",
     "more than that, I think",
+    # reviewed: a question, "then"/"though", a negation before the cue, a sad emoji
+    "so it's working now?",
+    "it's fixed now?",
+    "fixed, then it broke again",
+    "it works, though only sometimes",
+    "that was it, that's all I had",
+    "no funciona.",
+    "todavía no funciona!",
+    "não funcionou",
+    "it worked 🙁",
+    "hero",
 ])
 def test_near_misses_are_not_credited(text: str) -> None:
     assert not detect_gratitude(text).creditable, text
@@ -121,6 +132,16 @@ def test_near_misses_are_not_credited(text: str) -> None:
 
 def test_only_a_new_problem_after_thanks_is_a_failure() -> None:
     assert detect_gratitude("thanks, now I have time to eat").creditable
+    assert detect_gratitude("thanks! now i see the problem, works great").creditable
+
+
+@pytest.mark.parametrize("text", [
+    "It works now. Anyway, thanks a lot!",
+    "anyway thanks for the help, that fixed it",
+    "thanks for the tips though, they worked",
+])
+def test_it_worked_outweighs_anyway(text: str) -> None:
+    assert detect_gratitude(text).creditable, text
 
 
 def test_quoted_thanks_are_not_the_authors() -> None:

@@ -194,7 +194,9 @@ class HelpfulAnswers:
             if len(receivers) > 1:
                 # "thanks @A! @mod you can close this": of several, those who spoke here lately
                 # helped; the others are addressed for something else (unless none spoke here)
+                # (the author replied to is always among them, however old their answer)
                 spoke = conv.speakers(message.channel_id, message.created_at, config.answer_window_minutes * 60)
+                spoke.add(message.reply_to_author_id)
                 receivers = [t for t in receivers if t in spoke] or receivers
             receivers = receivers[: config.max_receivers]
         elif _SOLVED_ALONE.search(message.content.lower()):

@@ -105,6 +105,9 @@ class GratitudeDetector:
         consolation = [f for ls in sets for f in ls.consolation]
         self._consolation = re.compile(r"(?<!\w)(?:" + "|".join(consolation) + r")(?!\w)") if consolation else None
         self._consolation_hints = tuple(h for ls in sets for h in ls.consolation_hints)
+        # ... unless the message also says it worked ("thanks for the tips though, they worked")
+        success = [f for ls in sets for cat, fs in ls.positives if cat == "success" for f in fs]
+        self._success = re.compile(r"(?<!\w)(?:" + "|".join(success) + r")(?!\w)") if success else None
         ironic = [r for ls in sets for r in ls.ironic]
         self._ironic = re.compile("|".join(ironic)) if ironic else None
         failures = [r for ls in sets for r in ls.failures]
@@ -160,9 +163,10 @@ class GratitudeDetector:
             failure = self._failure.search(lowered, position)
             if failure is not None:
                 return GratitudeResult(False, category, language, cue, guard="still_failing")
-        if self._consolation is not None and any(h in lowered for h in self._consolation_hints):
+        if self._consolation is not None and category != "success" \
+                and any(h in lowered for h in self._consolation_hints):
             consoled = self._consolation.search(lowered, start)
-            if consoled is not None:
+            if consoled is not None and (self._success is None or self._success.search(lowered) is None):
                 return GratitudeResult(True, "consolation", language, consoled.group())
         return GratitudeResult(True, category, language, cue)
 

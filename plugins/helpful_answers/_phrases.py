@@ -30,7 +30,9 @@ class LanguageSet:
 
 
 # What may follow a success cue: its end, thanks, or a smiley; not "... for a while, but".
-_DONE = r"(?= ?[!.]|$| now| perfectly| like a charm|,? th| ty| ?[:;=]-?[)d\]p3]| ?<3| ?[\u2600-\u27bf\U0001f300-\U0001faff])"
+# (Not "?": "so it's working now?" asks. Not "then"/"though": "fixed, then it broke again".)
+_DONE = (r"(?= ?[!.]|$| perfectly| like a charm|,? th(?:anks?|ank|x|nx)\b| ty\b| ?[:;=]-?[)d\]p3]| ?<3"
+         r"| ?[🎉🙏👍✅💯🔥😀😃😄😁😊🙂😎🥳❤♥☺💪🙌👌🤩😍🥰])")
 
 EN = LanguageSet(
     code="en",
@@ -46,7 +48,7 @@ EN = LanguageSet(
             r"tha+nk(?:s+)?", r"thank(?:you|u|yu|ya|yaa?|yall|ies|q)", r"thnx|thanx|thnks|thnk|thx+|thks|tks|tnx",
             r"thnaks|thansk|thakns|tahnks|thanls",
             # said on its own, the whole message is the thanks ("cheers!", "legend 🙏")
-            r"(?<![\s\S])(?:cheers|(?:absolute |real |total )?(?:legend|life ?saver|hero))(?=[\s!.🙏🙇]*$)",
+            r"(?<![\s\S])(?:cheers|(?:absolute |real |total )?(?:legend|life ?saver))(?=[\s!.🙏🙇]*$)",
             r"ty(?:sm|svm|vm|ty|y+)?", r"many thanks", r"(?:you|u|ya) rock(?=\s*(?:[!.,]|$))", r"much obliged|(?:i'?m|i am|am) (?:much |very )?obliged",
             r"cheers (?:mate|man|dude|bud|buddy|pal|m8|for)", r"\+ ?(?:1 ?)?rep", r"rep ?\+",
             r"(?:you(?:'re| are)|ur|you) (?:a |an |my |the )?(?:absolute |real |true )?(?:life ?saver|legend|hero)",
@@ -65,15 +67,15 @@ EN = LanguageSet(
             r"my (?:gratitude|thanks)",
         )),
         ("success", (
-            r"(?:that|this|it|yours?|your (?:fix|solution|answer|suggestion|tip|idea|code|command|advice)) "
+            r"(?:that|this|it|they|those|yours?|your (?:fix|solution|answer|suggestion|tip|idea|code|command|advice)) "
             r"(?:totally |finally |actually |really |just |def(?:initely)? )?(?:worked|did the trick|did it|fixed it|solved it|"
             r"(?:fixed|solved) my (?:problem|issue|error|bug)|works now|works perfectly|works like a charm)" + _DONE,
             r"did the trick|works? like a charm|worked like a charm|(?:problem|issue) (?:is )?(?:solved|fixed)" + _DONE,
             r"(?:it'?s|it is|its|everything'?s|everything is|all) (?:finally )?working (?:now|again|perfectly)" + _DONE,
             r"(?:got it|it'?s|it is) (?:finally )?(?:working|fixed|sorted)(?: now)?" + _DONE,
-            r"that was it(?= ?!|,? th| ty)",
+            r"that was it(?= ?!|,? th(?:anks?|ank|x|nx)\b| ty\b)",
             # a message opening with the news: "fixed!", "works now :)"
-            r"(?<![\s\S])(?:fixed|solved|sorted|works now|working now|it works)(?: it| now)?(?= ?!| ?[:;]-?[)d]|,? th| ty)",
+            r"(?<![\s\S])(?:fixed|solved|sorted|works now|working now|it works)(?: it| now)?(?= ?!| ?[:;]-?[)d]|,? th(?:anks?|ank|x|nx)\b| ty\b)",
         )),
         ("acknowledgement", (
             r"(?:you(?:'|’)?re|your|you are|ur|u r|yer|youre) (?:very |so |most |more than )?welcome",
@@ -92,7 +94,7 @@ EN = LanguageSet(
         r"get(?:ting)? (?:the same|an? )|the same)",
         r"(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) work(?:ing)?", r"same (?:error|issue|problem)",
         r"no luck", r"didn'?t help", r"did not help",
-        r"(?:still|now) (?:i |we |it )?(?:get(?:ting)?|have|having|seeing|see|gives?|giving|throws?|throwing) (?:me )?"
+        r"(?:still|now) (?:i |we |it )?(?:get(?:ting)?|have|having|gives?|giving|throws?|throwing) (?:me )?"
         r"(?:the |that |this |a |an )?"
         r"(?:same |different |new |another |other )?(?:error|issue|problem|exception|crash)",
     ),
@@ -105,7 +107,7 @@ EN = LanguageSet(
     consolation=(
         r"(?:thanks?|thank (?:you|u)|ty|thx|appreciate (?:it|the (?:help|effort)))"
         r"(?: (?:for trying|for the (?:help|effort|try|tips?)))?,? (?:anyway|anyways|though|tho|all the same|regardless)",
-        r"(?:anyway|anyways),? (?:thanks?|thank (?:you|u)|ty|thx)", r"thanks? for trying",
+        r"thanks? for trying",
     ),
     consolation_hints=("anyway", "though", "tho", "all the same", "regardless", "for trying"),
 )
@@ -117,7 +119,8 @@ ES = LanguageSet(
         ("advance", (r"(?:(?:muchas )?gracias|te lo agradezco) (?:de antemano|por adelantado)",)),
         ("thanks", (r"(?:muchas |mil |muchísimas |muchisimas )?gracias", r"grax|grcs|grs",
                     r"te lo agradezco|se (?:te )?agradece|(?:muy )?agradecid[oa]s?|te agradezco|le agradezco")),
-        ("success", (r"(?:ya )?(?:funcionó|funciono|funciona)(?: (?:perfecto|perfectamente|bien))?(?= ?[!.]|$|,? gra)", r"lo solucion[eé]")),
+        ("success", (r"(?<!no )(?:ya )?(?:funcionó|funciono|funciona)(?: (?:perfecto|perfectamente|bien))?(?= ?[!.]|$|,? gra)",
+                     r"(?<!no )lo solucion[eé]")),
         ("acknowledgement", (r"de nada", r"no hay de qu[eé]", r"con gusto")),
     ),
     refusals=(r"no,? gracias", r"gracias por nada"),
@@ -135,7 +138,7 @@ PT = LanguageSet(
         ("advance", (r"(?:(?:muito )?obrigad[oa]|valeu|agrade[cç]o),? desde j[aá]|desde j[aá],? (?:(?:muito )?obrigad[oa]|agrade[cç]o)",)),
         ("thanks", (r"(?:muito )?obrigad[oa]s?|brigad[oa]|obg|obgd[oa]?|valeu|vlw|agrade[cç]o|"
                     r"muito grat[oa]|gratid[aã]o",)),
-        ("success", (r"(?:deu certo|funcionou|resolveu)",)),
+        ("success", (r"(?<!n[aã]o )(?<!nunca )(?:deu certo|funcionou|resolveu)",)),
         ("acknowledgement", (r"de nada", r"por nada", r"disponha")),
     ),
     refusals=(r"n[aã]o,? obrigad[oa]", r"obrigad[oa] por nada"),
