@@ -99,6 +99,7 @@ async def test_me_too_replies_leave_the_question_open():
         await h.send("same problem here", author=other, reply_to=question)
         await h.send("+1", author=third, reply_to=question)
         await h.send("having the same issue!!", author=helper, reply_to=question)
+        await h.send(f"<@{asker.id}> same problem here", author=other, mention_ids=(asker.id,))
         assert question.jump_url in await nudged(h)
         await h.send("pin the old resolver: pip install --use-deprecated=legacy-resolver", author=helper,
                      reply_to=question)
@@ -133,3 +134,39 @@ async def test_a_forum_post_asks_in_its_title_or_by_being_in_a_help_forum():
         asker = h.member(10)
         await h.send("Here is my compose file and the log.", author=asker, thread_name="Docker cache on CI", **post)
         assert h.last.jump_url in await nudged(h)
+
+
+async def test_an_acknowledgement_answers_only_what_came_before_it_here_and_not_from_bots():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper, ticket_bot = h.member(10), h.member(11), h.member(99, bot=True)
+        await h.send("Welcome! React below to open a ticket", author=ticket_bot)
+        bot_message = h.last
+        await h.send("how do I reset my password?", author=asker)
+        q1 = h.last
+        await h.send("settings > account > reset", author=helper)
+        answer = h.last
+        await h.send("how do I change my email too?", author=asker)
+        q2 = h.last
+        await h.react(bot_message, asker)  # a bot's message: not an answer
+        await h.send("thx, that did it", author=asker, reply_to=answer)  # answers q1, asked before the answer
+        text = await nudged(h)
+        assert q1.jump_url not in text and q2.jump_url in text
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("old tip: clear the cache first", author=helper)
+        old = h.last
+        await h.send("how do I fix the build cache?", author=asker)
+        question = h.last
+        await h.react(old, asker)  # ✅ on a message from before the question
+        await h.send(f"thanks <@{helper.id}>", author=asker, mention_ids=(helper.id,), channel_id=201)  # elsewhere
+        assert question.jump_url in await nudged(h)
+
+
+async def test_thanks_that_say_idk_how_are_not_questions():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I reset my token?", author=asker)
+        question = h.last
+        await h.send(f"thanks <@{helper.id}>! idk how I missed that", author=asker, mention_ids=(helper.id,))
+        text = await nudged(h)
+        assert question.jump_url not in text and h.last.jump_url not in text

@@ -138,6 +138,21 @@ async def test_rejoins_are_not_new_and_leaves_count_members_the_bot_never_saw_jo
     assert r["new_members"]["left"] == 3  # old, veteran and fresh
 
 
+async def test_leaves_still_count_once_their_events_are_pruned():
+    async with await Harness.create(builtins=PLUGIN, guild_config={}) as h:
+        member = h.member(1)
+        h.now = START - timedelta(days=20)
+        await h.join(member)
+        h.now = START - timedelta(days=10)
+        await h.leave(member)
+        h.now = START
+        plugin(h).settle()
+        await h.engine.writer.flush()
+        await h.engine.db.execute("DELETE FROM eng_events")  # what pruning after raw_retention_days does
+        r = await report(h)
+    assert r["new_members"]["left"] == 1
+
+
 async def test_days_are_counted_in_the_community_timezone():
     for tz, expected in (("UTC", {"2026-01-05": 2}), ("America/New_York", {"2026-01-04": 1, "2026-01-05": 1})):
         async with await Harness.create(builtins=PLUGIN, guild_config={"timezone": tz}) as h:

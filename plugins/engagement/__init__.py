@@ -32,6 +32,7 @@ from plugins.engagement._settle import Settings, answered, log_block, track_bloc
 __all__ = ["Engagement", "EngagementConfig"]
 
 _DEFAULT = EngagementConfig()
+_MAX_BOTS = 10_000
 _DAYS_PER_TICK = 31
 
 
@@ -52,6 +53,7 @@ class Engagement:
         self._content_checked: set[int] = set()
         self.digest_week: dict[int, str] = {}
         self.figures_cache: dict[tuple[int, float, float], dict] = {}
+        self.bots: set[int] = set()  # bot authors seen: an asker's ✅ on their message answers nothing
 
     # -- declarations --
 
@@ -126,6 +128,9 @@ class Engagement:
         """Queue a message: it is logged and tracked with the next block (see `settle`)."""
         m = event.message
         if m.author.is_bot:
+            if len(self.bots) >= _MAX_BOTS:
+                self.bots.clear()
+            self.bots.add(m.author.id)
             return
         pending = self._pending
         pending.append((m, config or _DEFAULT))
@@ -157,7 +162,7 @@ class Engagement:
 
     def _track_block(self, facts: list[tuple]) -> None:
         """Pass 2, answers and open questions (see `_settle.track_block`)."""
-        track_block(facts, self.log, self.questions)
+        track_block(facts, self.log, self.questions, self.bots)
 
     @hookimpl
     def pitchfree_message_edit(self, event: MessageEdited, config: EngagementConfig | None, ctx: PluginContext) -> None:
@@ -202,8 +207,8 @@ class Engagement:
         oq = self.questions.get(event.guild_id)
         helper = event.message_author_id
         if oq is not None and event.user_id in oq.by_asker and helper is not None and helper != event.user_id \
-                and event.emoji in (config or _DEFAULT).answer_reactions:
-            answered(oq, oq.acknowledged(event.user_id, event.channel_id, event.channel_id), helper,
+                and helper not in self.bots and event.emoji in (config or _DEFAULT).answer_reactions:
+            answered(oq, oq.acknowledged(event.user_id, event.channel_id, event.message_id), helper,
                      event.at.timestamp(), event.guild_id, self.log)
 
     @hookimpl

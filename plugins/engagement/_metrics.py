@@ -93,9 +93,12 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         "MIN(join_day) AS jd FROM eng_members WHERE guild_id = ? AND join_day <= ? GROUP BY user_id "
         "HAVING jd BETWEEN ? AND ?) j",
         (RETENTION_DAYS, e, g, e - RETENTION_DAYS, s - RETENTION_DAYS, e - RETENTION_DAYS))
+    # Leave events also cover members who joined before the bot, but are pruned after
+    # raw_retention_days; the members table keeps the leaves of the joins it logged.
     left = await db.fetchval(
-        "SELECT COUNT(DISTINCT user_id) FROM eng_events WHERE guild_id = ? AND ts >= ? AND ts < ? AND kind = 'leave'",
-        (g, period.start_ts, period.end_ts), 0)
+        "SELECT COUNT(*) FROM (SELECT user_id FROM eng_events WHERE guild_id = ? AND ts >= ? AND ts < ? "
+        "AND kind = 'leave' UNION SELECT user_id FROM eng_members WHERE guild_id = ? AND left_at >= ? AND left_at < ?)",
+        (g, period.start_ts, period.end_ts, g, period.start_ts, period.end_ts), 0)
 
     questions = await db.fetchall(
         "SELECT asked_at, answered_at FROM eng_questions WHERE guild_id = ? AND asked_at >= ? AND asked_at < ? "

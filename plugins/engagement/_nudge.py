@@ -131,15 +131,16 @@ class OpenQuestions:
                 found = (found or []) + [qid]
         return found
 
-    def acknowledged(self, asker: int, channel_id: int, root_channel_id: int) -> list[int]:
-        """The asker's open questions in this channel (or its parent) that an acknowledgement of
-        someone's help there answers: "thanks @B, that fixed it", or a ✅ on B's message."""
+    def acknowledged(self, asker: int, channel_id: int, answer_id: int | None = None) -> list[int]:
+        """The asker's open questions in this channel that an acknowledgement of someone's help
+        there answers: "thanks @B, that fixed it", or a ✅ on B's message. With `answer_id` (the
+        message replied to or reacted to), only questions asked before it (ids grow with time)."""
         ids = self.by_asker.get(asker)
         if not ids:
             return []
         open_ = self.open
-        return [qid for qid in ids if (q := open_.get(qid)) is not None
-                and (q.channel_id == channel_id or q.root_channel_id in (channel_id, root_channel_id))]
+        return [qid for qid in ids if (q := open_.get(qid)) is not None and q.channel_id == channel_id
+                and (answer_id is None or qid < answer_id)]
 
     def _asker_hits(self, asker: int, m: Message, found: list[int] | None) -> list[int] | None:
         root = m.parent_channel_id if m.parent_channel_id is not None else m.channel_id

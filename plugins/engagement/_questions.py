@@ -53,8 +53,8 @@ _STATEMENT_SUBJECTS = frozenset("i we he she they".split())
 # Help-seeking phrases, matched as whole word sequences anywhere in the first 200 characters.
 _PHRASES: dict[str, tuple[str, ...]] = {
     "en": ("does anyone", "does anybody", "anyone know", "anybody know", "anyone have", "anyone tried",
-           "i was wondering", "wondering if", "any help", "whats the best", "idk how", "don't know how",
-           "dont know how", "help pls", "help plz", "help please",
+           "i was wondering", "wondering if", "any help", "whats the best", "idk how to", "don't know how to",
+           "dont know how to", "help pls", "help plz", "help please",
            "anyone seen", "any idea", "any ideas", "any tips", "any advice", "any suggestions",
            "any suggestion", "need help", "need some help", "need advice", "can someone", "can somebody",
            "can anyone", "could someone", "could anyone", "i'm wondering", "i wonder", "i'm stuck",
@@ -83,7 +83,7 @@ _EVERYDAY = frozenset("need there sure know have does can could should what how 
 
 # A reply that only says "me too" answers nothing: the question is still open.
 ME_TOO = re.compile(
-    r"\W*(?:\+1|same(?: here| for me| problem| issue| error| thing| question)?(?: here)?|me too|"
+    r"\W*(?:<@!?\d+>\W*)*(?:\+1|same(?: here| for me| problem| issue| error| thing| question)?(?: here)?|me too|"
     r"(?:i(?:'m| am)? )?(?:have|having|got|getting) the same (?:problem|issue|error|question)(?: here)?|"
     r"any (?:update|news|luck)s?)[\W\s]*\Z")
 

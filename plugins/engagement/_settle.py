@@ -81,7 +81,8 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
     return facts
 
 
-def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions]) -> None:
+def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions],
+                bots: set[int] | frozenset[int] = frozenset()) -> None:
     """Pass 2: answers to open questions, then the block's new questions, in message order."""
     for m, c, ts, is_q in facts:
         gid = m.guild_id
@@ -97,12 +98,12 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                 if hits:
                     answered(oq, hits, uid, ts, gid, log)
             if uid in oq.by_asker:
-                helper = _acknowledged_helper(m, uid)
-                if helper is not None:
+                helper, answer_id = _acknowledged(m, uid)
+                if helper is not None and helper not in bots:
                     if is_q is None:
                         is_q = c.is_question(m.content)
                     if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
-                        answered(oq, oq.acknowledged(uid, m.channel_id, m.root_channel_id), helper, ts, gid, log)
+                        answered(oq, oq.acknowledged(uid, m.channel_id, answer_id), helper, ts, gid, log)
         if not is_q or not c.log_messages:
             continue
         parent = m.parent_channel_id
@@ -116,15 +117,16 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
             log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
 
 
-def _acknowledged_helper(m: Message, asker: int) -> int | None:
-    """Whom the asker's message turns to: the author it replies to, else the first member it mentions."""
+def _acknowledged(m: Message, asker: int) -> tuple[int | None, int | None]:
+    """Whom the asker's message turns to, and the message it answers: the author it replies to
+    (and that message), else the first member it mentions."""
     target = m.reply_to_author_id
     if target is not None and target != asker:
-        return target
+        return target, m.reply_to_message_id
     for uid in m.mention_ids:
         if uid != asker:
-            return uid
-    return None
+            return uid, None
+    return None, None
 
 
 def answered(oq: OpenQuestions, qids: list[int], helper: int, ts: float, gid: int, log: LogBuffer | None) -> None:
