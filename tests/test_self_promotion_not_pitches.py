@@ -16,7 +16,6 @@ HELP_REQUESTS = [
     "my channel disappeared after the update, anyone know why?",
     "I can't post images in my channel, what permission is that?",
     "my stream keeps dropping frames in OBS, any idea what setting causes that?",
-    "check out my previous message, I posted the traceback there",
     "my latest build fails with the same error",
 ]
 
@@ -47,8 +46,19 @@ async def test_a_help_request_with_a_link_or_an_outright_plug_is_still_judged():
         assert names == {"cta:explicit_plug", "cta:self_reference", "help_request"}
 
 
+@pytest.mark.parametrize("text", [
+    "check out my new mod, it fixes the crash on startup",  # one troubleshooting word, no question
+    "follow my twitch, I stream every night. any tips welcome",  # a pitch's opener
+])
+async def test_a_pitch_that_names_a_problem_still_gets_the_newcomer_boost(text):
+    async with await harness() as h:
+        newcomer = h.member(20, days_in_server=0.2)
+        names = signal_names(await h.send(text, author=newcomer))
+        assert "first_messages" in names and "help_request" not in names
+
+
 async def test_help_phrases_can_be_turned_off():
-    async with await harness(context={"help_phrases": []}) as h:
+    async with await harness(context={"help_phrases": [], "problem_phrases": []}) as h:
         newcomer = h.member(20, days_in_server=0.2)
         assert case(await h.send(HELP_REQUESTS[0], author=newcomer)) is not None
 

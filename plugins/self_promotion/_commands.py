@@ -66,7 +66,8 @@ async def explain(plugin: SelfPromotion, inv: Invocation) -> Response:
     linked = bool(content.domains or content.invites)
     if linked or calls_to_action(content.signals):
         if not linked and content.asks_for_help:
-            out.append("It asks for help (`context.help_phrases`): a newcomer's phrases get no newcomer boost.")
+            out.append("It asks for help (`context.help_phrases`, `problem_phrases`): a newcomer's phrases get no "
+                       "newcomer boost.")
         else:
             extra = [f"first_messages +{w.first_messages:.2f}"]
             if linked:

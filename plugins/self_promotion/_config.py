@@ -131,9 +131,13 @@ class Context(StrictModel):
     help_phrases: list[str] = Field(
         default_factory=lambda: list(d.HELP_PHRASES),
         description="A message without a link or invite holding one of these phrases (AutoMod syntax) asks for "
-        "help: its call-to-action phrases get no newcomer boost (`first_messages`, `link_only`); [] = off.")
+        "help: its call-to-action phrases get no newcomer boost (`first_messages`, `link_only`).")
+    problem_phrases: list[str] = Field(
+        default_factory=lambda: list(d.PROBLEM_PHRASES),
+        description="Troubleshooting words: two different ones, or one with a question mark, also make a help "
+        "request. Both lists [] = no help requests.")
 
-    @field_validator("help_phrases")
+    @field_validator("help_phrases", "problem_phrases")
     @classmethod
     def _automod_syntax(cls, value: list[str]) -> list[str]:
         return _automod_phrases(value)

@@ -157,25 +157,25 @@ CTA_GROUPS = {
     )),
 }
 
-# A message without a link or invite that holds one of these asks for help: a newcomer's "can
-# someone check out my code?" or "my channel disappeared, anyone know why?" is a question, not a
-# pitch, so its phrases get no newcomer boost. Troubleshooting words, what is shown to helpers,
-# and help-seeking phrasing; not the openers a pitch uses too ("does anyone want", "can someone
-# help me reach", "need help growing").
+# A newcomer's message without a link or invite that asks for help is not a pitch: "can someone
+# check out my code? it throws a KeyError", "my channel disappeared, anyone know why?". Its
+# phrases then get no newcomer boost. One help-seeking phrase is enough; not the openers a pitch
+# uses too ("does anyone want", "can someone help me reach", "any tips welcome").
 HELP_PHRASES = (
-    # asking
     "how do i", "how can i", "how should i", "how would i", "anyone know*", "anybody know*",
-    "any idea*", "any clue*", "any tips*", "any advice", "any suggestion*", "any pointers",
-    "is there a way", "what am i doing wrong", "what am i missing", "what's wrong", "what is wrong",
-    "why does", "why do", "why is", "why isn't", "why doesn't", "why won't", "why can't", "i'm stuck",
-    "i am stuck", "stuck on", "stuck with",
-    # a problem
+    "any idea*", "any clue*", "is there a way", "what am i doing wrong", "what am i missing",
+    "what's wrong", "what is wrong", "why does", "why do", "why is", "why isn't", "why doesn't",
+    "why won't", "why can't", "i'm stuck", "i am stuck", "stuck on", "stuck with",
+)
+
+# Troubleshooting words and what is shown to helpers: two different ones, or one in a message with
+# a question mark, make a help request ("check out my screenshot, the button is greyed out"). One
+# alone does not: a pitch names them too ("my new mod fixes the crash on startup").
+PROBLEM_PHRASES = (
     "error*", "exception*", "traceback*", "stack trace*", "stacktrace*", "bug", "bugs", "buggy",
     "crash*", "fail*", "broke", "broken", "not working", "doesn't work*", "don't work*",
     "isn't working", "won't work", "won't start", "won't load", "won't open", "stopped working",
     "stopped responding", "not responding", "not loading", "not showing", "keeps crashing", "timed out",
-    "permission*", "greyed out", "grayed out", "throws*",
-    # what is shown to helpers
-    "my code", "my script", "config*", "settings", "my setup", "my log", "my logs", "the log",
-    "the logs", "screenshot*", "my output", "my query",
+    "permission*", "greyed out", "grayed out", "throws*", "my code", "my script", "config*", "settings",
+    "my setup", "my log", "my logs", "the log", "the logs", "screenshot*", "my output", "my query",
 )

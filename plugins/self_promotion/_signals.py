@@ -46,8 +46,9 @@ class Signal:
 class Content:
     """What the text itself shows: signals, links, invite codes, matched phrases, word count.
 
-    `asks_for_help`: without a link or invite, it holds one of `context.help_phrases` (only
-    looked for when a call to action matched: it spares a newcomer's help request the boost).
+    `asks_for_help`: without a link or invite, it holds one of `context.help_phrases`, or two of
+    `context.problem_phrases` (one with a "?"). Only looked for when a call to action matched: it
+    spares a newcomer's help request the boost.
     """
 
     signals: tuple[Signal, ...]
@@ -111,8 +112,9 @@ class Detector:
         # neither case takes this shortcut.
         self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
         self.history = config.context.promo_ratio_history
-        help_phrases = config.context.help_phrases
-        self._help = PhraseMatcher({"help": help_phrases}) if help_phrases else None
+        c = config.context
+        groups = {k: v for k, v in (("asking", c.help_phrases), ("problem", c.problem_phrases)) if v}
+        self._help = PhraseMatcher(groups) if groups else None
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
@@ -207,7 +209,7 @@ class Detector:
                 signals.append(Signal(f"regex:{name}", weight))
         tokens = prose_words.split()
         helping = self._help is not None and not domains and not invites and calls_to_action(signals) \
-            and bool(self._help.match(prose_words))
+            and _asks(self._help.match(prose_words), "?" in text)
         return Content(tuple(signals), tuple(links), invites, tuple(domains), tuple(phrases), len(tokens),
                        frozenset(tokens), helping)
 
@@ -227,6 +229,12 @@ CALL_TO_ACTION = 0.4  # phrase or regex weight from which a newcomer's first mes
 def calls_to_action(signals) -> bool:
     """Whether a phrase group or admin regex weighing at least CALL_TO_ACTION matched."""
     return any(s.weight >= CALL_TO_ACTION and s.name.startswith(("cta:", "regex:")) for s in signals)
+
+
+def _asks(found: list[tuple[str, str]], question_mark: bool) -> bool:
+    """Whether matched help phrases make a help request (see `Content.asks_for_help`)."""
+    problems = sum(1 for group, _ in found if group == "problem")
+    return any(group == "asking" for group, _ in found) or problems >= 2 or (problems == 1 and question_mark)
 
 
 def _case_preserving(codes: list[str], raw: str) -> tuple[str, ...]:
