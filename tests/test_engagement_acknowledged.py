@@ -139,15 +139,17 @@ async def test_a_forum_post_asks_in_its_title_or_by_being_in_a_help_forum():
 async def test_an_acknowledgement_answers_only_what_came_before_it_here_and_not_from_bots():
     async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
         asker, helper, ticket_bot = h.member(10), h.member(11), h.member(99, bot=True)
-        await h.send("Welcome! React below to open a ticket", author=ticket_bot)
-        bot_message = h.last
         await h.send("how do I reset my password?", author=asker)
         q1 = h.last
+        await h.send("Tip: react below to open a support ticket", author=ticket_bot)
+        bot_message = h.last  # posted after q1: only being a bot's keeps it from answering
         await h.send("settings > account > reset", author=helper)
         answer = h.last
         await h.send("how do I change my email too?", author=asker)
         q2 = h.last
         await h.react(bot_message, asker)  # a bot's message: not an answer
+        h.engine.pm.get_plugin("engagement").settle()
+        assert q1.message_id in h.engine.pm.get_plugin("engagement").questions[h.guild_id].open
         await h.send("thx, that did it", author=asker, reply_to=answer)  # answers q1, asked before the answer
         text = await nudged(h)
         assert q1.jump_url not in text and q2.jump_url in text

@@ -89,8 +89,10 @@ def test_links_and_code_are_stripped_in_linear_time(text):
 
 def test_a_question_mark_ending_a_path_is_a_question_mark():
     assert is_question("so it lives at github.com/foo/bar?")
+    assert is_question("is it at https://github.com/foo/bar?")
     assert is_question("does it work on 3.11/3.12?")
     assert not is_question("see www.x.com/p?id=3 for the docs")
+    assert not is_question("docs:https://x.com/p?id=3 for details")
 
 
 @settings(max_examples=300, deadline=None)

@@ -27,6 +27,10 @@ def _check(url: str, text: str | None = None) -> str | None:
     ("https://disc0rd-app.com/x", "looks like discord"),  # a digit for a letter
     ("https://discrod.com/x", "looks like discord"),  # a swap
     ("https://dlscordapp.com/x", "looks like discordapp"),  # l for i in a sub-brand
+    ("https://discrodapp.com/x", "looks like discordapp"),  # a typo in a sub-brand's brand part
+    ("https://discordsapp.com/x", "looks like discordapp"),
+    ("https://discordnitros-free.com/x", "discord with a lure word"),  # a protected name as a prefix
+    ("https://epicgamesstore-free.com/x", "epicgames with a lure word"),
     ("https://disscord.gift/x", "looks like discord"),  # an insertion
     ("https://steamcommunlty.com/tradeoffer/new/?partner=1", "looks like steamcommunity"),
     ("https://stearncommunity.com/id/x", "looks like steamcommunity"),  # "rn" for "m": two edits in a long name

@@ -90,7 +90,9 @@ MIGRATIONS = [
         ) WITHOUT ROWID;
         """,
         "engagement log, questions and daily rollups",
-    )
+    ),
+    Migration(2, "CREATE INDEX IF NOT EXISTS eng_members_by_left ON eng_members (guild_id, left_at);",
+              "leaves by time, for the report's 'left'"),
 ]
 
 INSERT_MESSAGE = (

@@ -21,7 +21,7 @@ _MARKS = ("?", "？", "¿", "؟")  # ASCII, full-width (CJK), inverted (Spanish)
 # long run without spaces is scanned once (`\S+\.\S+/\S*\?` took seconds on "a./" * 300).
 # A "?" ending the run is a question mark, not a query: "is it at github.com/foo/bar?".
 _NOT_PROSE = re.compile(
-    r"```[\s\S]*?```|`[^`\n]*`|(?<!\S)[^\s:]*://\S*|(?<!\S)[^\s/.?]*(?:\.[^\s/.?]+)+/[^\s?]*\?[^\s?]\S*")
+    r"```[\s\S]*?```|`[^`\n]*`|(?<!\S)\S*://\S*|(?<!\S)[^\s/.?]*(?:\.[^\s/.?]+)+/[^\s?]*\?[^\s?]\S*")
 _HEAD = 200
 
 # Words that make a question when they start the message.
@@ -109,7 +109,8 @@ def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
             return False
         # a "?" inside a link's query string or in code is not a question
         marked = "?" in text or (not text.isascii() and ("？" in text or "¿" in text or "؟" in text))
-        if marked and (not ("/" in text or "`" in text) or any(m in _NOT_PROSE.sub(" ", text, 20) for m in _MARKS)):
+        if marked and (not ("/" in text or "`" in text) or text.rstrip().endswith("?")
+                       or any(m in _NOT_PROSE.sub(" ", text, 20) for m in _MARKS)):
             return True
         head = text[:_HEAD].lower()
         if "’" in head:

@@ -107,7 +107,7 @@ EN = LanguageSet(
     consolation=(
         r"(?:thanks?|thank (?:you|u)|ty|thx|appreciate (?:it|the (?:help|effort)))"
         r"(?: (?:for trying|for the (?:help|effort|try|tips?)))?,? (?:anyway|anyways|though|tho|all the same|regardless)",
-        r"thanks? for trying",
+        r"(?:anyway|anyways),? (?:thanks?|thank (?:you|u)|ty|thx)", r"thanks? for trying",
     ),
     consolation_hints=("anyway", "though", "tho", "all the same", "regardless", "for trying"),
 )
@@ -119,7 +119,8 @@ ES = LanguageSet(
         ("advance", (r"(?:(?:muchas )?gracias|te lo agradezco) (?:de antemano|por adelantado)",)),
         ("thanks", (r"(?:muchas |mil |muchísimas |muchisimas )?gracias", r"grax|grcs|grs",
                     r"te lo agradezco|se (?:te )?agradece|(?:muy )?agradecid[oa]s?|te agradezco|le agradezco")),
-        ("success", (r"(?<!no )(?:ya )?(?:funcionó|funciono|funciona)(?: (?:perfecto|perfectamente|bien))?(?= ?[!.]|$|,? gra)",
+        ("success", (r"(?<!no )(?<!no me )(?<!no le )(?<!no te )(?<!nunca )(?<!tampoco )(?<!nunca me )"
+                     r"(?:ya )?(?:funcionó|funciono|funciona)(?: (?:perfecto|perfectamente|bien))?(?= ?[!.]|$|,? gra)",
                      r"(?<!no )lo solucion[eé]")),
         ("acknowledgement", (r"de nada", r"no hay de qu[eé]", r"con gusto")),
     ),
@@ -138,7 +139,7 @@ PT = LanguageSet(
         ("advance", (r"(?:(?:muito )?obrigad[oa]|valeu|agrade[cç]o),? desde j[aá]|desde j[aá],? (?:(?:muito )?obrigad[oa]|agrade[cç]o)",)),
         ("thanks", (r"(?:muito )?obrigad[oa]s?|brigad[oa]|obg|obgd[oa]?|valeu|vlw|agrade[cç]o|"
                     r"muito grat[oa]|gratid[aã]o",)),
-        ("success", (r"(?<!n[aã]o )(?<!nunca )(?:deu certo|funcionou|resolveu)",)),
+        ("success", (r"(?<!n[aã]o )(?<!nunca )(?<!nem )(?<!n[aã]o me )(?:deu certo|funcionou|resolveu)",)),
         ("acknowledgement", (r"de nada", r"por nada", r"disponha")),
     ),
     refusals=(r"n[aã]o,? obrigad[oa]", r"obrigad[oa] por nada"),

@@ -6,10 +6,11 @@ Steam. Three shapes are caught, each from the host alone:
 * **typosquats**: a protected name with digits or `l` standing in for its letters
   (`dlscord.com`, `disc0rd.gift`, `dlscordapp.com`), or one insertion, deletion or swap away
   from a brand (substitutions and a second edit for long ones: `discrod.com`,
-  `steamcommunlty.com`); sub-brands (`discordapp`) are left out of the edit distance, since
-  third-party sites are named after them (`discordapi.com`);
-* **brand plus lure**: a protected name (or "nitro") as a word of its own next to a lure word
-  in the host, or glued to one (not a longer name: `nitrokey.com`)
+  `steamcommunlty.com`); in a sub-brand only within its brand part (`discrodapp.com`), since
+  third-party sites are named after sub-brands (`discordapi.com`, `discordstats.com`);
+* **brand plus lure**: a protected name in the host next to a lure word, or glued to one
+  (`discordnitros-free.com`); "nitro" only as a word of its own or glued to a lure (not a
+  longer name: `nitrokey.com`)
   (`discord-nitro.click`, `discord.gift-promo.xyz`, `discordgift.site`, `free-nitro.ru`);
   a site that only carries the name (`discord.js.org`, `discordpy.readthedocs.io`) is fine;
 * **disguised**: a protected host that the message spells with letters from other scripts or
@@ -45,12 +46,19 @@ class Lookalikes:
         self.protected = DomainSet.of(protected)
         names = {_name(entry) for entry in protected} - {""}
         self._brands = {skeleton(n): n for n in names}  # skeleton -> name, for brand plus lure
-        # Digits and `l` standing in for letters are caught in every name ("dlscordapp"); other
-        # typos only in the brands themselves, not their sub-brands ("discordapp", "discordstatus"),
-        # which third-party sites are named after ("discordapi", "discordstats").
+        # Digits and `l` standing in for letters are caught in every name ("dlscordapp"). Other
+        # typos: in a brand anywhere ("discrod"), in a sub-brand only within its brand part
+        # ("discrodapp"), since third-party sites are named after sub-brands ("discordapi",
+        # "discordstats" next to "discordapp", "discordstatus").
         self._spelled = {s: n for s, n in self._brands.items() if len(s) >= _MIN_BRAND}
-        self._typo = {s: n for s, n in self._spelled.items() if not any(s != b and s.startswith(b) for b in self._brands)}
-        self._lure_brands = (*self._brands, *_LURE_BRANDS)
+        self._typo: dict[str, str] = {}
+        self._sub: list[tuple[str, str, str]] = []  # (brand skeleton, suffix, sub-brand name)
+        for s, n in self._spelled.items():
+            brand = max((b for b in self._brands if b != s and s.startswith(b)), key=len, default=None)
+            if brand is None:
+                self._typo[s] = n
+            else:
+                self._sub.append((brand, s[len(brand):], n))
         self._by_host: dict[str, str | None] = {}
 
     def check(self, link: Link, text: str, normalized: str) -> str | None:
@@ -82,18 +90,28 @@ class Lookalikes:
             if name is not None and word != name:
                 return f"{host} looks like {name}"
             for typo, name in self._typo.items():
-                # a typo rarely changes both ends of a name: most tokens are settled without _near
-                if (token[:2] == typo[:2] or token[-2:] == typo[-2:]) and token != typo \
-                        and abs(len(token) - len(typo)) <= 2 and _near(token, typo):
+                if _typo_of(token, typo):
+                    return f"{host} looks like {name}"
+            for brand, suffix, name in self._sub:
+                if token.endswith(suffix) and _typo_of(token[:-len(suffix)], brand):
                     return f"{host} looks like {name}"
         for i, token in enumerate(tokens):
-            for brand in self._lure_brands:
-                # the brand as a word of its own next to a lure, or glued to one ("discordgift");
-                # not a longer name that starts with it ("nitrokey", "nitrotype")
-                if token == brand and any(t in _LURES for j, t in enumerate(tokens) if j != i) \
-                        or token.startswith(brand) and token[len(brand):] in _LURES:
-                    return f"{host}: {self._brands.get(brand, brand)} with a lure word"
+            lured = any(t in _LURES for j, t in enumerate(tokens) if j != i)
+            for brand, name in self._brands.items():
+                # a protected name in the host, next to a lure or glued to one ("discordgift")
+                if token.startswith(brand) and (lured or token[len(brand):] in _LURES):
+                    return f"{host}: {name} with a lure word"
+            for brand in _LURE_BRANDS:
+                # a lure's own brand only as a word of its own, not a longer name ("nitrokey")
+                if token == brand and lured or token.startswith(brand) and token[len(brand):] in _LURES:
+                    return f"{host}: {brand} with a lure word"
         return None
+
+
+def _typo_of(token: str, name: str) -> bool:
+    """A typo of `name` (see _near); a typo rarely changes both ends, so most tokens skip _near."""
+    return (token[:2] == name[:2] or token[-2:] == name[-2:]) and token != name \
+        and abs(len(token) - len(name)) <= 2 and _near(token, name)
 
 
 def _name(entry: str) -> str:
