@@ -55,7 +55,6 @@ from plugins.helpful_answers import GratitudeDetector, detect_gratitude
     "cheers!",
     "legend 🙏",
     "lifesaver!",
-    "thnaks",
     "ya funciona!",
 ])
 def test_gratitude_is_detected(text: str) -> None:
