@@ -58,6 +58,12 @@ def test_real_sites_are_not_lookalikes(url):
     assert _check(url) is None
 
 
+def test_an_admins_short_protected_name_is_not_a_prefix():
+    lookalikes = Lookalikes(["x.com", "discord.com"])
+    assert lookalikes._judge("xbox-support.com") is None  # "x" starts too many names
+    assert lookalikes._judge("discord-gift.site") is not None
+
+
 def test_a_protected_host_spelled_with_other_letters_is_disguised():
     assert "look-alike or hidden characters" in _check("https://discord.gift/abc", "free https://dіscord.gift/abc")
     assert "look-alike or hidden characters" in _check("https://discord.gift/abc", "https://disc\u200bord.gift/abc")

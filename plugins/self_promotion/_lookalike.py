@@ -9,10 +9,11 @@ Steam. Three shapes are caught, each from the host alone:
   `steamcommunlty.com`); in a sub-brand only within its brand part (`discrodapp.com`), since
   third-party sites are named after sub-brands (`discordapi.com`, `discordstats.com`);
 * **brand plus lure**: a protected name in the host next to a lure word, or glued to one
-  (`discordnitros-free.com`); "nitro" only as a word of its own or glued to a lure (not a
-  longer name: `nitrokey.com`)
-  (`discord-nitro.click`, `discord.gift-promo.xyz`, `discordgift.site`, `free-nitro.ru`);
-  a site that only carries the name (`discord.js.org`, `discordpy.readthedocs.io`) is fine;
+  (`discord-nitro.click`, `discord.gift-promo.xyz`, `discordgift.site`,
+  `discordnitros-free.com`); "nitro" only as a word of its own or glued to a lure
+  (`free-nitro.ru`, not a longer name: `nitrokey.com`); a site that only carries the name
+  (`discord.js.org`, `discordpy.readthedocs.io`) is fine, and names shorter than four letters
+  (an admin's `x.com`) are never matched as a prefix;
 * **disguised**: a protected host that the message spells with letters from other scripts or
   invisible characters (`dіscord.gift` with a Cyrillic і), or an IDN (`xn--...`) host that
   reads as one.
@@ -31,6 +32,7 @@ LURES = frozenset(
 _LURES = frozenset(w.translate(_SKELETON) for w in LURES)  # compared with skeletons
 _LURE_BRANDS = ("nitro",)  # a lure's own brand: "free-nitro.ru" needs no protected name
 _MIN_BRAND = 6  # shorter names have too many real words one edit away ("steam" / "stream")
+_MIN_PREFIX = 4  # shorter names start too many words to match as a prefix ("x" of x.com)
 _CACHE = 4096
 
 
@@ -40,12 +42,13 @@ def skeleton(token: str) -> str:
 
 
 class Lookalikes:
-    """Built from `links.protected`; `check(link, text)` names a look-alike host, else None."""
+    """Built from `links.protected`; `check(link, text, normalized)` names a look-alike host, else None."""
 
     def __init__(self, protected: list[str]) -> None:
         self.protected = DomainSet.of(protected)
         names = {_name(entry) for entry in protected} - {""}
-        self._brands = {skeleton(n): n for n in names}  # skeleton -> name, for brand plus lure
+        self._brands = {skeleton(n): n for n in names}  # skeleton -> name
+        self._prefixes = {s: n for s, n in self._brands.items() if len(s) >= _MIN_PREFIX}  # brand plus lure
         # Digits and `l` standing in for letters are caught in every name ("dlscordapp"). Other
         # typos: in a brand anywhere ("discrod"), in a sub-brand only within its brand part
         # ("discrodapp"), since third-party sites are named after sub-brands ("discordapi",
@@ -54,7 +57,7 @@ class Lookalikes:
         self._typo: dict[str, str] = {}
         self._sub: list[tuple[str, str, str]] = []  # (brand skeleton, suffix, sub-brand name)
         for s, n in self._spelled.items():
-            brand = max((b for b in self._brands if b != s and s.startswith(b)), key=len, default=None)
+            brand = max((b for b in self._prefixes if b != s and s.startswith(b)), key=len, default=None)
             if brand is None:
                 self._typo[s] = n
             else:
@@ -97,7 +100,7 @@ class Lookalikes:
                     return f"{host} looks like {name}"
         for i, token in enumerate(tokens):
             lured = any(t in _LURES for j, t in enumerate(tokens) if j != i)
-            for brand, name in self._brands.items():
+            for brand, name in self._prefixes.items():
                 # a protected name in the host, next to a lure or glued to one ("discordgift")
                 if token.startswith(brand) and (lured or token[len(brand):] in _LURES):
                     return f"{host}: {name} with a lure word"
