@@ -42,7 +42,7 @@ def skeleton(token: str) -> str:
 
 
 class Lookalikes:
-    """Built from `links.protected`; `check(link, text, normalized)` names a look-alike host, else None."""
+    """Built from `links.protected`; `check(...)` names a look-alike host, else None."""
 
     def __init__(self, protected: list[str]) -> None:
         self.protected = DomainSet.of(protected)
@@ -64,14 +64,17 @@ class Lookalikes:
                 self._sub.append((brand, s[len(brand):], n))
         self._by_host: dict[str, str | None] = {}
 
-    def check(self, link: Link, text: str, normalized: str) -> str | None:
+    def check(self, link: Link, text: str, normalized: str, listed: bool = False) -> str | None:
         """Why `link` is a look-alike (shown to moderators), or None.
 
         `text` is the raw message and `normalized` the text its links were found in; a link that is
-        not in it came from an embed, which Discord spells for us (never a disguise).
+        not in it came from an embed, which Discord spells for us (never a disguise). A `listed` site
+        (on an allow, common, promo or shortener list) is what it says, unless it is a protected one.
         """
         if self.protected.match(link):
             return _disguised(link.host, text) if link.host in normalized else None
+        if listed:
+            return None
         found = self._by_host.get(link.host, "")
         if found == "":
             if len(self._by_host) >= _CACHE:

@@ -113,8 +113,8 @@ class Detector:
         self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
         self.history = config.context.promo_ratio_history
         c = config.context
-        groups = {k: v for k, v in (("asking", c.help_phrases), ("problem", c.problem_phrases)) if v}
-        self._help = PhraseMatcher(groups) if groups else None
+        help_groups = {k: v for k, v in (("asking", c.help_phrases), ("problem", c.problem_phrases)) if v}
+        self._help = PhraseMatcher(help_groups) if help_groups else None
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
@@ -174,11 +174,10 @@ class Detector:
                 if entry:
                     hits.setdefault(name, []).append(entry)
                     known = True
-            if not known and not self.common.match(link):
+            listed = known or self.common.match(link) is not None
+            if not listed:
                 hits.setdefault("unknown_link", []).append(link.host)
-                lookalike = self.lookalikes.check(link, text, norm)
-            else:  # a listed site is what it says, unless it is a protected one in disguise
-                lookalike = self.lookalikes.check(link, text, norm) if self.lookalikes.protected.match(link) else None
+            lookalike = self.lookalikes.check(link, text, norm, listed)
             if lookalike is not None:
                 hits.setdefault("lookalike_domain", []).append(lookalike)
             if self._affiliate(link):
