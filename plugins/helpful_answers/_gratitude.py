@@ -16,7 +16,7 @@ from plugins.helpful_answers._phrases import LANGUAGES
 
 MAX_CHARS = 2000
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru")
-# Strongest first; a consolation ("thanks anyway") overrides them all (see `classify`).
+# Strongest first; a consolation ("thanks anyway") overrides all but success (see `classify`).
 CATEGORIES = ("thanks", "appreciation", "success", "acknowledgement", "relief", "advance", "consolation")
 CREDIT_CATEGORIES = ("thanks", "appreciation", "success")
 
@@ -42,7 +42,8 @@ class GratitudeResult:
     """What the detector found; truthy when the text expresses gratitude.
 
     `category` is the strongest cue found (thanks > appreciation > success > acknowledgement >
-    relief > advance), or `consolation` when the text says "thanks anyway" (it did not help); `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
+    relief > advance), or `consolation` when the text says "thanks anyway" (it did not help) and
+    no success cue; `guard` names the rule that cancelled a cue (refusal, sarcasm, still_failing).
     """
 
     is_gratitude: bool
@@ -95,19 +96,19 @@ class GratitudeDetector:
             if category == "thanks" and extra_phrases:
                 groups.append(f"(?P<thanks_custom>{'|'.join(extra_phrases)})")
                 self._lang_of["thanks_custom"] = "custom"
-        self._cues = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)") if groups else None
+        self._cues = _whole_words(groups)
         # "thanks in advance": looked for apart (a few more alternatives in `_cues` slow every
         # position down); cues inside one of its matches count as `advance`
         advance = [f for ls in sets for cat, fs in ls.positives if cat == "advance" for f in fs]
-        self._advance = re.compile(r"(?<!\w)(?:" + "|".join(advance) + r")(?!\w)") if advance else None
+        self._advance = _whole_words(advance)
         self._advance_hints = tuple(h for ls in sets for h in ls.advance_hints)
         # "thanks anyway", looked for apart the same way: it turns any cue into a consolation
         consolation = [f for ls in sets for f in ls.consolation]
-        self._consolation = re.compile(r"(?<!\w)(?:" + "|".join(consolation) + r")(?!\w)") if consolation else None
+        self._consolation = _whole_words(consolation)
         self._consolation_hints = tuple(h for ls in sets for h in ls.consolation_hints)
         # ... unless the message also says it worked ("thanks for the tips though, they worked")
         success = [f for ls in sets for cat, fs in ls.positives if cat == "success" for f in fs]
-        self._success = re.compile(r"(?<!\w)(?:" + "|".join(success) + r")(?!\w)") if success else None
+        self._success = _whole_words(success)
         ironic = [r for ls in sets for r in ls.ironic]
         self._ironic = re.compile("|".join(ironic)) if ironic else None
         failures = [r for ls in sets for r in ls.failures]
@@ -169,6 +170,11 @@ class GratitudeDetector:
             if consoled is not None and (self._success is None or self._success.search(lowered) is None):
                 return GratitudeResult(True, "consolation", language, consoled.group())
         return GratitudeResult(True, category, language, cue)
+
+
+def _whole_words(fragments: list[str]) -> re.Pattern[str] | None:
+    """One regex for the alternatives, matched between word boundaries (None when there are none)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)") if fragments else None
 
 
 def _clean(text: str) -> str:
