@@ -19,6 +19,12 @@ def credits(actions) -> list[tuple[int, int, str, int]]:
             for a in actions if isinstance(a, Audit) and a.topic == "reputation"]
 
 
+def forum_post(owner) -> dict[str, Any]:
+    """The message fields of a post in the forum FORUM that `owner` opened."""
+    return {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
+            "thread_owner_id": owner.id}
+
+
 async def harness(**config: Any) -> Harness:
     block = {"min_giver_messages": 0, **config}
     return await Harness.create(builtins=(PLUGIN,), guild_config={"moderator_roles": [9],
@@ -196,8 +202,7 @@ async def test_most_recent_helpers_first_and_capped() -> None:
 async def test_forum_post_thanks_credit_participants() -> None:
     async with await harness() as h:
         owner, helper = h.member(1), h.member(2)
-        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
-                "thread_owner_id": owner.id}
+        post = forum_post(owner)
         await h.send("Install fails on Windows", owner, **post)
         h.advance(60)
         await h.send("run the installer as admin", helper, **post)
@@ -271,8 +276,7 @@ async def test_mark_as_helpful_context_menu() -> None:
 async def test_forum_solution_by_context_menu_tags_the_post() -> None:
     async with await harness() as h:
         owner, helper = h.member(1), h.member(2)
-        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
-                "thread_owner_id": owner.id}
+        post = forum_post(owner)
         await h.send("Install fails on Windows", owner, **post)
         await h.send("run the installer as admin", helper, **post)
         answer = h.last
@@ -285,8 +289,7 @@ async def test_forum_solution_by_context_menu_tags_the_post() -> None:
 async def test_a_solution_after_thanks_tops_the_credit_up_but_nothing_goes_back() -> None:
     async with await harness() as h:
         owner, helper = h.member(1), h.member(2)
-        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
-                "thread_owner_id": owner.id}
+        post = forum_post(owner)
         await h.send("Install fails on Windows", owner, **post)
         await h.send("run the installer as admin", helper, **post)
         answer = h.last
@@ -306,8 +309,7 @@ async def test_a_solution_after_thanks_tops_the_credit_up_but_nothing_goes_back(
 async def test_an_upgrade_waits_when_credit_went_the_other_way() -> None:
     async with await harness() as h:
         owner, helper = h.member(1), h.member(2)
-        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
-                "thread_owner_id": owner.id}
+        post = forum_post(owner)
         await h.send("Install fails on Windows", owner, **post)
         await h.send(f"thanks for the log <@{owner.id}>! run the installer as admin", helper,
                      mention_ids=(owner.id,), **post)
@@ -318,8 +320,7 @@ async def test_an_upgrade_waits_when_credit_went_the_other_way() -> None:
 async def test_solved_command_credits_latest_helper_and_checks_the_owner() -> None:
     async with await harness(solved_tag="Resolved") as h:
         owner, helper, stranger = h.member(1), h.member(2), h.member(3)
-        post = {"channel_id": POST, "parent_channel_id": FORUM, "is_thread": True, "is_forum_post": True,
-                "thread_owner_id": owner.id}
+        post = forum_post(owner)
         await h.send("Install fails on Windows", owner, **post)
         await h.send("run the installer as admin", helper, **post)
         refused = await h.command("solved", stranger, channel_id=POST)
