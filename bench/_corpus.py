@@ -11,6 +11,8 @@ CHANNEL_BASE = 910_000_000_000_000_000
 ROLE_BASE = 920_000_000_000_000_000
 USER_BASE = 930_000_000_000_000_000
 MESSAGE_BASE = 1_100_000_000_000_000_000
+SKU_BASE = 1_300_000_000_000_000_000
+NONCE_BASE = 1_099_000_000_000_000_000  # clients send a nonce with each message
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 CHAT = [
@@ -74,13 +76,34 @@ class Corpus:
 
 
 def _user(uid: int) -> dict:
-    return {"id": str(uid), "username": f"user{uid % 100000}", "global_name": f"User {uid % 100000}",
-            "avatar": None, "discriminator": "0", "public_flags": 0}
+    """A user object with every field Discord sends on MESSAGE_CREATE today.
+
+    Profile extras appear in assumed shares (not measured): an avatar for 85% of members, a
+    server tag (`primary_guild`, mirrored in the older `clan`) for 15%, an avatar decoration for
+    10%, a nameplate (`collectibles`) for 5%. Seeded by the id, so a member looks the same in
+    every message.
+    """
+    roll = random.Random(uid)
+    avatar, tag, decoration, nameplate = (roll.random() < share for share in (0.85, 0.15, 0.10, 0.05))
+    badge = {"identity_guild_id": str(GUILD_ID + 7), "identity_enabled": True, "tag": f"T{uid % 97:02d}",
+             "badge": f"{roll.getrandbits(128):032x}"} if tag else None
+    return {
+        "id": str(uid), "username": f"user{uid % 100000}", "global_name": f"User {uid % 100000}",
+        "avatar": f"{roll.getrandbits(128):032x}" if avatar else None, "discriminator": "0",
+        "public_flags": 0, "flags": 0, "banner": None, "accent_color": None,
+        "avatar_decoration_data": {"asset": f"a_{roll.getrandbits(128):032x}", "sku_id": str(SKU_BASE + uid % 50),
+                                   "expires_at": None} if decoration else None,
+        "collectibles": {"nameplate": {"sku_id": str(SKU_BASE + 100 + uid % 20), "asset": "nameplates/nameplates/twilight/",
+                                       "label": "COLLECTIBLES_NAMEPLATES_TWILIGHT_A11Y", "palette": "violet",
+                                       "expires_at": None}} if nameplate else None,
+        "display_name_styles": None, "primary_guild": badge, "clan": dict(badge) if badge else None,
+    }
 
 
 def _member(uid: int, roles: list[int], joined: datetime) -> dict:
-    return {"roles": [str(r) for r in roles], "joined_at": joined.isoformat(), "nick": None,
-            "deaf": False, "mute": False, "flags": 0, "pending": False, "premium_since": None}
+    return {"roles": [str(r) for r in roles], "joined_at": joined.isoformat(), "nick": None, "avatar": None,
+            "banner": None, "communication_disabled_until": None, "deaf": False, "mute": False, "flags": 0,
+            "pending": False, "premium_since": None}
 
 
 def make_guild(channels: int = 12, members: int = 400, seed: int = 7) -> tuple[dict, list[tuple[int, list[int], datetime]]]:
@@ -157,7 +180,8 @@ def make_corpus(n: int, *, seed: int = 42, channels: int = 12, members: int = 40
             "mention_everyone": False,
             "mentions": [dict(_user(m), member=_member(m, [], START)) for m in mentions],
             "mention_roles": [], "attachments": [], "embeds": [], "pinned": False,
-            "type": 19 if reference else 0, "flags": 0, "components": [], "nonce": None,
+            "type": 19 if reference else 0, "flags": 0, "components": [], "channel_type": 0,
+            "nonce": str(NONCE_BASE + i),
         }
         if reference is not None:
             payload["message_reference"] = {"message_id": reference["id"], "channel_id": reference["channel_id"],

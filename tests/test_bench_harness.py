@@ -122,3 +122,20 @@ async def test_collections_set_off_while_discord_py_is_measured_are_not_counted_
     alternating = await run_pipeline(parsed, per_plugin=False, warmup=0, parse_each=parse_and_collect)
     # the pipeline itself allocates far fewer objects than the thresholds: no collection of its own
     assert chunked.gc_s == 0 and alternating.gc_s == 0
+
+
+def test_corpus_payloads_carry_every_field_discord_sends_on_message_create():
+    payloads = make_corpus(300, seed=4).payloads
+    user_fields = {"id", "username", "global_name", "avatar", "discriminator", "public_flags", "flags", "banner",
+                   "accent_color", "avatar_decoration_data", "collectibles", "display_name_styles",
+                   "primary_guild", "clan"}
+    member_fields = {"roles", "joined_at", "nick", "avatar", "banner", "communication_disabled_until", "deaf",
+                     "mute", "flags", "pending", "premium_since"}
+    assert all(user_fields <= p["author"].keys() and member_fields <= p["member"].keys() for p in payloads)
+    assert all(p["channel_type"] == 0 and p["nonce"] for p in payloads)
+    authors = {p["author"]["id"]: p["author"] for p in payloads}.values()
+    with_avatar = sum(a["avatar"] is not None for a in authors) / len(authors)
+    with_tag = sum(a["primary_guild"] is not None for a in authors) / len(authors)
+    assert 0.7 < with_avatar < 0.95 and 0.05 < with_tag < 0.3  # profile extras in their stated shares
+    again = {p["author"]["id"]: p["author"] for p in make_corpus(300, seed=9).payloads}
+    assert all(again[a["id"]] == a for a in authors if a["id"] in again)  # a member looks the same every time
