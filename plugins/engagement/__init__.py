@@ -158,7 +158,7 @@ class Engagement:
 
     def _log_block(self, block: list[tuple[Message, EngagementConfig]]) -> list[tuple]:
         """Pass 1, the log (see `_settle.log_block`)."""
-        return log_block(block, self.log, self._settings)
+        return log_block(block, self.log, self._settings, self.questions)
 
     def _track_block(self, facts: list[tuple]) -> None:
         """Pass 2, answers and open questions (see `_settle.track_block`)."""

@@ -100,14 +100,20 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         "AND kind = 'leave' UNION SELECT user_id FROM eng_members WHERE guild_id = ? AND left_at >= ? AND left_at < ?)",
         (g, period.start_ts, period.end_ts, g, period.start_ts, period.end_ts), 0)
 
+    # the asker closing their own question ("nvm, figured it out") is logged with themselves as
+    # the answerer: solved, but not an answer from someone else
     questions = await db.fetchall(
-        "SELECT asked_at, answered_at FROM eng_questions WHERE guild_id = ? AND asked_at >= ? AND asked_at < ? "
-        "AND deleted = 0", (g, period.start_ts, period.end_ts))
+        "SELECT asked_at, answered_at, answerer_id = author_id FROM eng_questions WHERE guild_id = ? "
+        "AND asked_at >= ? AND asked_at < ? AND deleted = 0", (g, period.start_ts, period.end_ts))
     starts = [day_start(d, tz) for d in range(s, e + 2)]
     delays: list[float] = []
     daily_delays: dict[int, list[float]] = {}
-    for asked_at, answered_at in questions:
+    solved_alone = 0
+    for asked_at, answered_at, by_asker in questions:
         if answered_at is not None and answered_at <= period.end_ts:
+            if by_asker:
+                solved_alone += 1
+                continue
             minutes = (answered_at - asked_at) / 60
             delays.append(minutes)
             if with_daily:
@@ -134,7 +140,7 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
             "asked": len(questions), "answered": len(delays), "answered_share": _rate(len(delays), len(questions)),
             "median_answer_minutes": round(statistics.median(delays), 1) if delays else None,
             "p90_answer_minutes": round(p90(delays), 1) if delays else None,
-            "unanswered_now": unanswered_now,
+            "unanswered_now": unanswered_now, "solved_by_asker": solved_alone,
         },
         "busiest_channels": [{"channel_id": c, "messages": n, "share": _rate(n, messages)} for c, n in channels],
     }

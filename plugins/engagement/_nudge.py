@@ -36,6 +36,7 @@ class OpenQuestions:
         self.by_asker: dict[int, list[int]] = {}
         self.by_thread: dict[int, list[int]] = {}
         self.last_in_channel: dict[int, int] = {}  # channel id -> its latest open question
+        self.asked_in: dict[tuple[int, int], int] = {}  # (asker, channel id) -> open questions there
         self._due: list[tuple[float, int]] = []  # heap of (due time, question id)
         self._overdue: dict[int, None] = {}  # past due, not nudged yet (kept while rate-limited)
         self.nudge_times: deque[float] = deque()
@@ -57,6 +58,8 @@ class OpenQuestions:
         if q.own_thread:
             self.by_thread.setdefault(q.channel_id, []).append(q.message_id)
         self.last_in_channel[q.channel_id] = q.message_id
+        key = (q.author_id, q.channel_id)
+        self.asked_in[key] = self.asked_in.get(key, 0) + 1
         if q.due is not None and not q.nudged:
             heapq.heappush(self._due, (q.due, q.message_id))
 
@@ -97,6 +100,12 @@ class OpenQuestions:
             _discard(self.by_thread, q.channel_id, message_id)
         if self.last_in_channel.get(q.channel_id) == message_id:
             del self.last_in_channel[q.channel_id]
+        key = (q.author_id, q.channel_id)
+        left = self.asked_in.get(key, 1) - 1
+        if left:
+            self.asked_in[key] = left
+        else:
+            self.asked_in.pop(key, None)
         return q
 
     def answered_by(self, m: Message, follow_up_s: float = 0.0, is_question: bool = False) -> list[int] | None:

@@ -88,6 +88,43 @@ ME_TOO = re.compile(
     r"any (?:update|news|luck)s?)[\W\s]*\Z")
 
 
+# The asker saying their problem is gone ("nvm, figured it out", "fixed it, it was the port"): the
+# question needs no answer any more. Retractions count even with thanks ("nvm, got it, thanks");
+# a bare success does not when it thanks someone ("that fixed it, thanks all": someone helped,
+# unknown who). A negation, a "but" or "still" anywhere in the head keeps the question open.
+_RETRACTED = re.compile(
+    r"(?<![\w'])(?:nvm|nevermind|never mind|figured it out|worked it out|(?:fixed|solved|sorted) it myself|"
+    r"ya (?:lo )?(?:resolv[íi]|solucion[ée])|j[áa] resolvi|deixa pra l[áa]|hat sich erledigt|"
+    r"c'est bon,? j'ai trouv[ée]|laat maar)(?!\w)")
+# ("that fixed it" credits someone's suggestion: left to the thanks and reactions that name them)
+_SOLVED = re.compile(
+    r"(?<![\w'])(?<!that )(?<!this )(?<!which )(?<!you )(?:(?:i |i've |i have |finally |just )?(?:fixed|solved|sorted) it|"
+    r"got it (?:working|to work|running|sorted|fixed)|(?:it'?s|its|it is|all) (?:working|good) now|"
+    r"(?:it )?works now|problem solved|"
+    r"found (?:the|my) (?:problem|issue|fix|solution|cause|bug|mistake))(?!\w)")
+_UNSOLVED = re.compile(
+    r"n't|n’t|(?<!\w)(?:not|never(?! ?mind)|no longer|still|yet|but|though|thought|if|until|again|"
+    r"nicht|pas|nada|não|nao|niet)(?!\w)")
+_THANKED = re.compile(r"(?<!\w)(?:thank|thanks|thx|ty|tysm|cheers|appreciate)")
+
+
+def may_say_solved(text: str) -> bool:
+    """Cheap gate for `says_solved`: False when none of its phrases can be in the text."""
+    head = text[:_HEAD].lower()
+    return ("nvm" in head or "mind" in head or "d it" in head or "got it" in head or "now" in head
+            or "solved" in head or "found" in head or "resolv" in head or "soluc" in head
+            or "erledigt" in head or "trouv" in head or "deixa" in head or "laat maar" in head)
+
+
+def says_solved(text: str) -> bool:
+    """Whether the asker's message says their problem is solved or the question withdrawn."""
+    head = text[:_HEAD].lower()
+    retracted = _RETRACTED.search(head)
+    if retracted is None and (_SOLVED.search(head) is None or _THANKED.search(head) is not None):
+        return False
+    return _UNSOLVED.search(head) is None
+
+
 def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),
                    min_chars: int = 8) -> Callable[[str], bool]:
     """Return `is_question(text)` for the given languages and extra RE2 patterns."""

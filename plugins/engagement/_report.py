@@ -69,7 +69,8 @@ def lines(report: dict[str, Any], *, discord: bool = False) -> list[tuple[str, s
         ("Conversation", f"{_pct(report['conversation_ratio'])} of messages were replies, in threads or got "
                          f"a reply{_vs(report, 'conversation_ratio')}"),
         ("Questions", f"{q['asked']:,} asked{_vs(report, 'questions')}; {q['answered']:,} answered: "
-                      f"{_pct(q['answered_share'])}{_vs(report, 'answered_share')}"),
+                      f"{_pct(q['answered_share'])}{_vs(report, 'answered_share')}"
+                      + (f"; {q['solved_by_asker']:,} solved by the asker" if q.get("solved_by_asker") else "")),
         ("Time to first answer", f"median {_num(q['median_answer_minutes'])} min"
                                  f"{_vs(report, 'median_answer_minutes')}, p90 {_num(q['p90_answer_minutes'])} min"),
         ("Unanswered now", f"{q['unanswered_now']:,}"),
@@ -127,6 +128,7 @@ def to_csv(report: dict[str, Any]) -> str:
     for name, value in key_figures(report).items():
         w.writerow([name, "" if value is None else value, "" if prev.get(name) is None else prev[name]])
     w.writerow(["unanswered_now", report["questions"]["unanswered_now"], ""])
+    w.writerow(["solved_by_asker", report["questions"].get("solved_by_asker", 0), ""])
     out.write("\n")
     w.writerow(["date", "messages", "active_members", "median_answer_minutes"])
     for d in report.get("daily", []):

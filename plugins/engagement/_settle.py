@@ -8,7 +8,7 @@ from bot.events import Message
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._log import LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
-from plugins.engagement._questions import ME_TOO, build_detector
+from plugins.engagement._questions import ME_TOO, build_detector, may_say_solved, says_solved
 
 
 class Settings:
@@ -32,13 +32,18 @@ class Settings:
 
 
 def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | None,
-              settings_of: Callable[[EngagementConfig], Settings]) -> list[tuple]:
+              settings_of: Callable[[EngagementConfig], Settings],
+              questions: dict[int, OpenQuestions] | None = None) -> list[tuple]:
     """Pass 1: a metadata row per message; returns (message, settings, ts, is question) for pass 2.
 
-    Only messages pass 2 has to look at are returned: questions, and messages that can
-    answer one (replies, mentions, thread posts, or any message when follow-ups count).
+    Only messages pass 2 has to look at are returned: questions, messages that can answer one
+    (replies, mentions, thread posts, or any message when follow-ups count), and an asker's
+    message in the channel of their open question (`questions`) that may say it is solved.
     `is question` is None where it was not needed (logging off for that channel).
     """
+    asked_here: set[tuple[int, int]] = set()  # (asker, channel) of this block's questions
+    asked_in: dict[tuple[int, int], int] = {}
+    last_gid = None
     facts: list[tuple] = []
     add_fact = facts.append
     add_row = log.messages.append if log is not None else None
@@ -63,12 +68,23 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
         if not is_q and m.thread_name is not None and m.message_id == m.channel_id:
             # a forum post's opening message: the question is often in its title
             is_q = m.parent_channel_id in c.help_forums or is_question(m.thread_name)
-        if is_q or may_answer:
-            add_fact((m, c, ts, is_q))
-        if add_row is None:
-            continue
         uid = m.author.id
         gid = m.guild_id
+        if is_q:
+            asked_here.add((uid, m.channel_id))
+            add_fact((m, c, ts, is_q))
+        elif may_answer:
+            add_fact((m, c, ts, is_q))
+        elif questions is not None:
+            if gid != last_gid:
+                last_gid = gid
+                oq = questions.get(gid)
+                asked_in = oq.asked_in if oq is not None else {}
+            key = (uid, m.channel_id)
+            if (key in asked_in or key in asked_here) and may_say_solved(content):
+                add_fact((m, c, ts, is_q))  # "nvm, figured it out"
+        if add_row is None:
+            continue
         if rid is not None and m.reply_to_author_id != uid:
             add_reply((gid, rid, uid, ts - window_s))
         n = len(content)
@@ -104,6 +120,12 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         is_q = c.is_question(m.content)
                     if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
                         answered(oq, oq.acknowledged(uid, m.channel_id, answer_id), helper, ts, gid, log)
+                elif helper is None and (asked_here := oq.acknowledged(uid, m.channel_id)) \
+                        and may_say_solved(m.content) and says_solved(m.content):
+                    if is_q is None:
+                        is_q = c.is_question(m.content)
+                    if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
+                        answered(oq, asked_here, uid, ts, gid, log)  # the asker as answerer: solved alone
         if not is_q or not c.log_messages:
             continue
         parent = m.parent_channel_id
