@@ -1,10 +1,10 @@
-"""The asker saying their problem is gone ("nvm, figured it out") closes their question, as solved alone."""
+"""The asker closing their own question ("nvm, figured it out"), and bumping it ("anyone?") without opening another."""
 
 import pytest
 
 from bot.testing import Harness
 from plugins.engagement._config import EngagementConfig
-from plugins.engagement._questions import may_say_solved, says_solved
+from plugins.engagement._questions import is_bump, may_say_solved, says_solved
 from tests.test_engagement_acknowledged import PLUGIN, answerers, cfg, nudged
 
 SOLVED = [
@@ -91,3 +91,49 @@ async def test_the_report_counts_questions_solved_alone_apart_from_answers():
         assert q["asked"] == 2 and q["answered"] == 1 and q["solved_by_asker"] == 1
         assert q["median_answer_minutes"] == 20.0  # the asker's own 10 minutes are not an answer time
         assert q["unanswered_now"] == 0
+
+
+@pytest.mark.parametrize("text", ["anyone?", "any ideas?", "still need help with this", "can anyone help?", "??",
+                                  "hello? anyone?", "still stuck, any ideas?"])
+def test_what_is_a_bump(text):
+    assert is_bump(text)
+
+
+@pytest.mark.parametrize("text", ["what about windows?", "does anyone know how to fix this on windows?",
+                                  "any ideas why it fails?", "is it the firewall?"])
+def test_what_is_a_new_question(text):
+    assert not is_bump(text)
+
+
+async def test_a_bump_under_ones_own_question_is_not_a_second_question():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I reset my bot token?", author=asker)
+        question = h.last
+        h.advance(minutes=10)
+        await h.send("still stuck, any ideas?", author=asker)
+        bump = h.last
+        await h.send(f"<@{helper.id}> any ideas?", author=asker, mention_ids=(helper.id,))  # asks: answers nothing
+        h.advance(minutes=5)
+        await h.send("any ideas?", author=asker, channel_id=200)  # no open question of theirs there: a question
+        elsewhere = h.last
+        await h.send("what about rotating it instead?", author=asker)  # a new question
+        new = h.last
+        text = await nudged(h)
+        assert question.jump_url in text and elsewhere.jump_url in text and new.jump_url in text
+        assert bump.jump_url not in text
+        found = await answerers(h)
+        assert bump.message_id not in found and found[question.message_id] is None
+        rows = await h.engine.db.fetchall("SELECT message_id, is_question FROM eng_messages")
+        assert dict(rows)[bump.message_id] == 0  # the daily figures do not count it either
+
+
+async def test_a_reply_to_the_bump_answers_the_question():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I reset my bot token?", author=asker)
+        question = h.last
+        await h.send("hello? anyone here?", author=asker)
+        await h.send("developer portal, Bot tab", author=helper, reply_to=h.last)
+        assert question.jump_url not in await nudged(h)
+        assert (await answerers(h))[question.message_id] == helper.id

@@ -108,12 +108,33 @@ _UNSOLVED = re.compile(
 _THANKED = re.compile(r"(?<!\w)(?:thank|thanks|thx|ty|tysm|cheers|appreciate)")
 
 
+# A bump under one's own open question asks nothing new: "anyone?", "any ideas?", "still need
+# help with this". Every word is one of these (English), and there are at most eight.
+_BUMP_WORDS = frozenset(
+    "anyone anybody someone somebody any one else ideas idea help helps please pls plz bump up ping still "
+    "need needs stuck here guys so with this that it me my on can could would know thoughts suggestions "
+    "update updates news hello hi hey again the problem issue question".split())
+_WORD = re.compile(r"[a-z']+")
+
+
+def is_bump(text: str) -> bool:
+    """Whether a question only repeats the call for help ("anyone?", "still stuck, any ideas?")."""
+    if len(text) > 80:
+        return False
+    lowered = text.lower()
+    first = _WORD.search(lowered)
+    if first is not None and first.group() not in _BUMP_WORDS:
+        return False  # "how do I…", "is there…": most questions fail on their first word
+    found = _WORD.findall(lowered.replace("’", "'"))
+    return 0 < len(found) <= 8 and _BUMP_WORDS.issuperset(found) or not found
+
+
 def may_say_solved(text: str) -> bool:
     """Cheap gate for `says_solved`: False when none of its phrases can be in the text."""
     head = text[:_HEAD].lower()
-    return ("nvm" in head or "mind" in head or "d it" in head or "got it" in head or "now" in head
-            or "solved" in head or "found" in head or "resolv" in head or "soluc" in head
-            or "erledigt" in head or "trouv" in head or "deixa" in head or "laat maar" in head)
+    return ("d it" in head or "now" in head or "got it" in head or "nvm" in head or "mind" in head
+            or "solv" in head or "found" in head or "soluc" in head or "erledigt" in head or "trouv" in head
+            or "deixa" in head or "laat maar" in head)
 
 
 def says_solved(text: str) -> bool:

@@ -8,7 +8,7 @@ from bot.events import Message
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._log import LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
-from plugins.engagement._questions import ME_TOO, build_detector, may_say_solved, says_solved
+from plugins.engagement._questions import ME_TOO, build_detector, is_bump, may_say_solved, says_solved
 
 
 class Settings:
@@ -31,6 +31,9 @@ class Settings:
         self.help_forums = frozenset(config.help_forums)
 
 
+BUMP = 2  # `is question` of a bump: it asks (so it answers nothing), but opens no new question
+
+
 def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | None,
               settings_of: Callable[[EngagementConfig], Settings],
               questions: dict[int, OpenQuestions] | None = None) -> list[tuple]:
@@ -38,7 +41,8 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
 
     Only messages pass 2 has to look at are returned: questions, messages that can answer one
     (replies, mentions, thread posts, or any message when follow-ups count), and an asker's
-    message in the channel of their open question (`questions`) that may say it is solved.
+    message in the channel of their open question (`questions`) that may say it is solved. A
+    bump there ("anyone?") is not a new question.
     `is question` is None where it was not needed (logging off for that channel).
     """
     asked_here: set[tuple[int, int]] = set()  # (asker, channel) of this block's questions
@@ -70,19 +74,20 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             is_q = m.parent_channel_id in c.help_forums or is_question(m.thread_name)
         uid = m.author.id
         gid = m.guild_id
-        if is_q:
-            asked_here.add((uid, m.channel_id))
+        if questions is not None and gid != last_gid:
+            last_gid = gid
+            oq = questions.get(gid)
+            asked_in = oq.asked_in if oq is not None else {}
+        key = (uid, m.channel_id) if is_q or not may_answer else None
+        if is_q and (key in asked_in or key in asked_here) and is_bump(content):
+            is_q = BUMP  # "anyone?" under one's own open question: asks, but is not a new question
+        if is_q is True:
+            asked_here.add(key)
             add_fact((m, c, ts, is_q))
         elif may_answer:
             add_fact((m, c, ts, is_q))
-        elif questions is not None:
-            if gid != last_gid:
-                last_gid = gid
-                oq = questions.get(gid)
-                asked_in = oq.asked_in if oq is not None else {}
-            key = (uid, m.channel_id)
-            if (key in asked_in or key in asked_here) and may_say_solved(content):
-                add_fact((m, c, ts, is_q))  # "nvm, figured it out"
+        elif (key in asked_in or key in asked_here) and may_say_solved(content):
+            add_fact((m, c, ts, is_q))  # "nvm, figured it out"
         if add_row is None:
             continue
         if rid is not None and m.reply_to_author_id != uid:
@@ -91,7 +96,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
         add_row((
             gid, m.message_id, m.channel_id if parent is None else parent,
             None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
-            len(m.mention_ids), "://" in content or "www." in content, is_q,
+            len(m.mention_ids), "://" in content or "www." in content, is_q is True,
             0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
             content[:max_chars] if keep else None))
     return facts
@@ -120,13 +125,13 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         is_q = c.is_question(m.content)
                     if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
                         answered(oq, oq.acknowledged(uid, m.channel_id, answer_id), helper, ts, gid, log)
-                elif helper is None and (asked_here := oq.acknowledged(uid, m.channel_id)) \
-                        and may_say_solved(m.content) and says_solved(m.content):
+                elif helper is None and not is_q and may_say_solved(m.content) and says_solved(m.content) \
+                        and (asked_here := oq.acknowledged(uid, m.channel_id)):
                     if is_q is None:
                         is_q = c.is_question(m.content)
                     if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
                         answered(oq, asked_here, uid, ts, gid, log)  # the asker as answerer: solved alone
-        if not is_q or not c.log_messages:
+        if is_q is not True or not c.log_messages:
             continue
         parent = m.parent_channel_id
         root = m.channel_id if parent is None else parent
