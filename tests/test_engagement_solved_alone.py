@@ -12,12 +12,23 @@ SOLVED = [
     "figured it out! had to restart the daemon", "finally got it working", "it's working now", "works now :)",
     "fixed it myself, thanks anyway", "nvm got it, thanks", "found the problem, wrong env var", "problem solved",
     "ya lo resolví", "já resolvi, era o cache", "hat sich erledigt", "c'est bon, j'ai trouvé",
+    "found the problem, it was a typo", "fixed it, the types were wrong",  # "ty" is not a thanks here
+    "nvm, I didn't save the file", "figured it out, it wasn't the firewall",  # a negation that explains
 ]
 OPEN = [
     "that fixed it!", "thanks, that fixed it", "fixed it, thanks all",  # someone helped: left to their thanks
     "I fixed it but now I get another error", "still not working", "I thought I fixed it", "didn't fix it",
     "not fixed yet", "nvm, still broken", "you fixed it?", "I never figured it out", "it works now but it's slow",
     "let me see if I fixed it", "it broke again", "any update?", "lol same",
+    # "nvm" is also Node Version Manager, and "never mind X" corrects oneself
+    "installed node with nvm, same error", "nvm use 18 gives the same error", "nvm the typo, error persists",
+    "never mind the logs, here's the full trace",
+    # hedged, partial, or somebody else's success
+    "I think I fixed it, testing now", "hopefully fixed it", "fixed it on linux, windows fails",
+    "works now except the login", "found the problem, no idea how to fix it", "the update fixed it for others",
+    "the docs say it works now", "your suggestion fixed it", "that finally fixed it", "you guys fixed it",
+    # quoted or in code
+    "> nvm, figured it out\nnope, same error here", "`works now` is what the docs promise, same error",
 ]
 
 
@@ -100,7 +111,8 @@ def test_what_is_a_bump(text):
 
 
 @pytest.mark.parametrize("text", ["what about windows?", "does anyone know how to fix this on windows?",
-                                  "any ideas why it fails?", "is it the firewall?"])
+                                  "any ideas why it fails?", "is it the firewall?", "как поменять аватар бота?",
+                                  "机器人怎么设置头像？"])
 def test_what_is_a_new_question(text):
     assert not is_bump(text)
 
@@ -137,3 +149,19 @@ async def test_a_reply_to_the_bump_answers_the_question():
         await h.send("developer portal, Bot tab", author=helper, reply_to=h.last)
         assert question.jump_url not in await nudged(h)
         assert (await answerers(h))[question.message_id] == helper.id
+
+
+async def test_solved_in_the_questions_thread_or_in_reply_to_the_bots_nudge():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, bot = h.member(10), h.member(99, bot=True)
+        await h.send("how do I reset my bot token?", author=asker)
+        in_thread = h.last
+        await h.send("why does my webhook 404?", author=asker, channel_id=200)
+        nudged_one = h.last
+        h.engine.pm.get_plugin("engagement").settle()
+        await h.send("nvm, figured it out", author=asker, channel_id=in_thread.message_id,
+                     parent_channel_id=in_thread.channel_id, is_thread=True)  # the thread started from it
+        await h.send("Waiting 30 min for an answer. Can anyone help?", author=bot, channel_id=200, reply_to=nudged_one)
+        await h.send("nvm, figured it out", author=asker, channel_id=200, reply_to=h.last)
+        found = await answerers(h)
+        assert found[in_thread.message_id] == asker.id and found[nudged_one.message_id] == asker.id

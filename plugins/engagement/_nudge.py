@@ -151,6 +151,15 @@ class OpenQuestions:
         return [qid for qid in ids if (q := open_.get(qid)) is not None and q.channel_id == channel_id
                 and (answer_id is None or qid < answer_id)]
 
+    def asked_in_channel(self, asker: int, channel_id: int) -> list[int]:
+        """The asker's open questions asked in this channel, or whose thread it is."""
+        ids = self.acknowledged(asker, channel_id)
+        open_ = self.open
+        for qid in self.by_thread.get(channel_id, ()):
+            if qid not in ids and (q := open_.get(qid)) is not None and q.author_id == asker:
+                ids.append(qid)
+        return ids
+
     def _asker_hits(self, asker: int, m: Message, found: list[int] | None) -> list[int] | None:
         root = m.parent_channel_id if m.parent_channel_id is not None else m.channel_id
         for qid in self.by_asker[asker]:

@@ -88,24 +88,36 @@ ME_TOO = re.compile(
     r"any (?:update|news|luck)s?)[\W\s]*\Z")
 
 
-# The asker saying their problem is gone ("nvm, figured it out", "fixed it, it was the port"): the
-# question needs no answer any more. Retractions count even with thanks ("nvm, got it, thanks");
-# a bare success does not when it thanks someone ("that fixed it, thanks all": someone helped,
-# unknown who). A negation, a "but" or "still" anywhere in the head keeps the question open.
-_RETRACTED = re.compile(
-    r"(?<![\w'])(?:nvm|nevermind|never mind|figured it out|worked it out|(?:fixed|solved|sorted) it myself|"
-    r"ya (?:lo )?(?:resolv[íi]|solucion[ée])|j[áa] resolvi|deixa pra l[áa]|hat sich erledigt|"
-    r"c'est bon,? j'ai trouv[ée]|laat maar)(?!\w)")
-# ("that fixed it" credits someone's suggestion: left to the thanks and reactions that name them)
+# The asker saying their problem is gone: the question needs no answer any more.
+# - A withdrawal: "nvm"/"never mind" opening the message as a clause of its own ("nvm, got it",
+#   not "nvm use 18" or "never mind the logs, here's the trace"), or "figured it out", "fixed it
+#   myself" anywhere. It counts even with thanks ("nvm, got it, thanks").
+# - A success the asker claims ("I fixed it", "got it working", "it works now"), as a clause of
+#   its own: "that / the update / your tip fixed it" credits someone else. Not with thanks in the
+#   message ("fixed it, thanks all": someone helped, their thanks or ✅ says who).
+# Quotes and code are left out. Words of doubt or of trouble anywhere ("still", "but", "I think",
+# "except", "same error"), or a negation before the phrase ("never figured it out"), keep the
+# question open; a negation after it explains ("nvm, I didn't save the file").
+_QUOTED = re.compile(r"^>.*$|```[\s\S]*?```|`[^`\n]*`", re.M)
+_WITHDRAWN = re.compile(
+    r"\A\W*(?:(?:ok|okay|oh|ah|ahh|welp|oops|lol|haha|sorry|actually)\W+)*(?:nvm|nevermind|never mind)"
+    r"(?:\W*\Z|\s*[,.!;:\-–—]|\s+(?=(?:i|i'm|im|it|its|it's|got|figured|found|fixed|solved|sorted|all|guys|"
+    r"everyone|folks|lol|haha|ok|sorry)(?![\w'])))"
+    r"|(?<![\w'])(?:figured it out|worked it out|(?:fixed|solved|sorted) it myself|ya (?:lo )?(?:resolv[íi]|"
+    r"solucion[ée])|j[áa] resolvi|deixa pra l[áa]|hat sich erledigt|c'est bon,? j'ai trouv[ée]|laat maar)(?!\w)")
 _SOLVED = re.compile(
-    r"(?<![\w'])(?<!that )(?<!this )(?<!which )(?<!you )(?:(?:i |i've |i have |finally |just )?(?:fixed|solved|sorted) it|"
-    r"got it (?:working|to work|running|sorted|fixed)|(?:it'?s|its|it is|all) (?:working|good) now|"
-    r"(?:it )?works now|problem solved|"
+    r"(?:^|[,.!;:(\n]\s*|(?<![\w'])(?:i|i've|ok|okay|oh|ah|yay|yes|so|lol|welp|and)\s+)"
+    r"(?:i(?:'ve| have)?\s+)?(?:finally\s+|just\s+)?"
+    r"(?:(?:fixed|solved|sorted) it|got it (?:working|to work|running|sorted|fixed)|"
+    r"(?:it'?s|its|it is|all) (?:working|good) now|(?:it )?works now|problem solved|"
     r"found (?:the|my) (?:problem|issue|fix|solution|cause|bug|mistake))(?!\w)")
-_UNSOLVED = re.compile(
-    r"n't|n’t|(?<!\w)(?:not|never(?! ?mind)|no longer|still|yet|but|though|thought|if|until|again|"
-    r"nicht|pas|nada|não|nao|niet)(?!\w)")
-_THANKED = re.compile(r"(?<!\w)(?:thank|thanks|thx|ty|tysm|cheers|appreciate)")
+_DOUBT = re.compile(
+    r"(?<![\w'])(?:still|but|yet|again|though|thought|if|until|unless|except|only|same|fails?|failing|"
+    r"persists?|hopefully|maybe|probably|might|perhaps|think|guess|testing|nope|no idea|supposed|should|"
+    r"say|says|said|nicht|pas|nada|não|nao|niet)(?![\w'])"
+    r"|n['’]t (?:work|help|fix|change|load|start|run|connect)|(?<![\w'])not (?:work|fix|solv|help)")
+_NEGATION = re.compile(r"n['’]t(?!\w)|(?<![\w'])(?:not|never(?! ?mind)|no)(?![\w'])")
+_THANKED = re.compile(r"(?<!\w)(?:thank(?:s|you)?|thx|ty|tysm|cheers|appreciated?)(?!\w)")
 
 
 # A bump under one's own open question asks nothing new: "anyone?", "any ideas?", "still need
@@ -126,7 +138,9 @@ def is_bump(text: str) -> bool:
     if first is not None and first.group() not in _BUMP_WORDS:
         return False  # "how do I…", "is there…": most questions fail on their first word
     found = _WORD.findall(lowered.replace("’", "'"))
-    return 0 < len(found) <= 8 and _BUMP_WORDS.issuperset(found) or not found
+    if not found:  # "??" is a bump; a question in another script is not
+        return not any(ch.isalpha() for ch in text)
+    return len(found) <= 8 and _BUMP_WORDS.issuperset(found)
 
 
 def may_say_solved(text: str) -> bool:
@@ -139,11 +153,16 @@ def may_say_solved(text: str) -> bool:
 
 def says_solved(text: str) -> bool:
     """Whether the asker's message says their problem is solved or the question withdrawn."""
-    head = text[:_HEAD].lower()
-    retracted = _RETRACTED.search(head)
-    if retracted is None and (_SOLVED.search(head) is None or _THANKED.search(head) is not None):
-        return False
-    return _UNSOLVED.search(head) is None
+    head = text[:_HEAD * 2]
+    if "`" in head or ">" in head:
+        head = _QUOTED.sub(" ", head)
+    head = head[:_HEAD].lower().replace("’", "'")
+    found = _WITHDRAWN.search(head)
+    if found is None:
+        found = _SOLVED.search(head)
+        if found is None or _THANKED.search(head) is not None:
+            return False
+    return _DOUBT.search(head) is None and _NEGATION.search(head, 0, found.start()) is None
 
 
 def build_detector(languages: Sequence[str], extra_patterns: Sequence[str] = (),

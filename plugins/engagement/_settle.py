@@ -125,8 +125,8 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         is_q = c.is_question(m.content)
                     if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
                         answered(oq, oq.acknowledged(uid, m.channel_id, answer_id), helper, ts, gid, log)
-                elif helper is None and not is_q and may_say_solved(m.content) and says_solved(m.content) \
-                        and (asked_here := oq.acknowledged(uid, m.channel_id)):
+                elif (helper is None or helper in bots) and not is_q and may_say_solved(m.content) \
+                        and says_solved(m.content) and (asked_here := oq.asked_in_channel(uid, m.channel_id)):
                     if is_q is None:
                         is_q = c.is_question(m.content)
                     if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
