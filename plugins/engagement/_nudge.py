@@ -36,7 +36,7 @@ class OpenQuestions:
         self.by_asker: dict[int, list[int]] = {}
         self.by_thread: dict[int, list[int]] = {}
         self.last_in_channel: dict[int, int] = {}  # channel id -> its latest open question
-        self.asked_in: dict[tuple[int, int], int] = {}  # (asker, channel id) -> open questions there
+        self.asked_in: dict[int, dict[int, int]] = {}  # channel id -> {asker: open questions there}
         self._due: list[tuple[float, int]] = []  # heap of (due time, question id)
         self._overdue: dict[int, None] = {}  # past due, not nudged yet (kept while rate-limited)
         self.nudge_times: deque[float] = deque()
@@ -58,8 +58,8 @@ class OpenQuestions:
         if q.own_thread:
             self.by_thread.setdefault(q.channel_id, []).append(q.message_id)
         self.last_in_channel[q.channel_id] = q.message_id
-        key = (q.author_id, q.channel_id)
-        self.asked_in[key] = self.asked_in.get(key, 0) + 1
+        askers = self.asked_in.setdefault(q.channel_id, {})
+        askers[q.author_id] = askers.get(q.author_id, 0) + 1
         if q.due is not None and not q.nudged:
             heapq.heappush(self._due, (q.due, q.message_id))
 
@@ -100,12 +100,15 @@ class OpenQuestions:
             _discard(self.by_thread, q.channel_id, message_id)
         if self.last_in_channel.get(q.channel_id) == message_id:
             del self.last_in_channel[q.channel_id]
-        key = (q.author_id, q.channel_id)
-        left = self.asked_in.get(key, 1) - 1
-        if left:
-            self.asked_in[key] = left
-        else:
-            self.asked_in.pop(key, None)
+        askers = self.asked_in.get(q.channel_id)
+        if askers is not None:
+            left = askers.get(q.author_id, 1) - 1
+            if left:
+                askers[q.author_id] = left
+            else:
+                askers.pop(q.author_id, None)
+                if not askers:
+                    del self.asked_in[q.channel_id]
         return q
 
     def answered_by(self, m: Message, follow_up_s: float = 0.0, is_question: bool = False) -> list[int] | None:

@@ -121,7 +121,7 @@ _THANKED = re.compile(r"(?<!\w)(?:thank(?:s|you)?|thx|ty|tysm|cheers|appreciated
 
 
 # A bump under one's own open question asks nothing new: "anyone?", "any ideas?", "still need
-# help with this". Every word is one of these (English), and there are at most eight.
+# help with this". Every word is one of these (English), at most eight, in at most 60 characters.
 _BUMP_WORDS = frozenset(
     "anyone anybody someone somebody any one else ideas idea help helps please pls plz bump up ping still "
     "need needs stuck here guys so with this that it me my on can could would know thoughts suggestions "
@@ -131,11 +131,11 @@ _WORD = re.compile(r"[a-z']+")
 
 def is_bump(text: str) -> bool:
     """Whether a question only repeats the call for help ("anyone?", "still stuck, any ideas?")."""
-    if len(text) > 80:
+    if len(text) > 60:
         return False
     lowered = text.lower()
-    first = _WORD.search(lowered)
-    if first is not None and first.group() not in _BUMP_WORDS:
+    first = lowered.partition(" ")[0].strip("?!.,;:")
+    if first and first not in _BUMP_WORDS:
         return False  # "how do I…", "is there…": most questions fail on their first word
     found = _WORD.findall(lowered.replace("’", "'"))
     if not found:  # "??" is a bump; a question in another script is not

@@ -31,6 +31,7 @@ class Settings:
         self.help_forums = frozenset(config.help_forums)
 
 
+_NOBODY: frozenset[int] = frozenset()
 BUMP = 2  # `is question` of a bump: it asks (so it answers nothing), but opens no new question
 
 
@@ -45,8 +46,8 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
     bump there ("anyone?") is not a new question.
     `is question` is None where it was not needed (logging off for that channel).
     """
-    asked_here: set[tuple[int, int]] = set()  # (asker, channel) of this block's questions
-    asked_in: dict[tuple[int, int], int] = {}
+    asked_here: dict[int, set[int]] = {}  # channel -> askers of this block's questions there
+    asked_in: dict[int, dict[int, int]] = {}  # channel -> askers of the open questions there
     last_gid = None
     facts: list[tuple] = []
     add_fact = facts.append
@@ -78,15 +79,21 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             last_gid = gid
             oq = questions.get(gid)
             asked_in = oq.asked_in if oq is not None else {}
-        key = (uid, m.channel_id) if is_q or not may_answer else None
-        if is_q and (key in asked_in or key in asked_here) and is_bump(content):
-            is_q = BUMP  # "anyone?" under one's own open question: asks, but is not a new question
-        if is_q is True:
-            asked_here.add(key)
-            add_fact((m, c, ts, is_q))
+        if is_q:
+            chan = m.channel_id
+            if (uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)) and is_bump(content):
+                is_q = BUMP  # "anyone?" under one's own open question: asks, but is not a new question
+            else:
+                local = asked_here.get(chan)
+                if local is None:
+                    asked_here[chan] = {uid}
+                else:
+                    local.add(uid)
+                add_fact((m, c, ts, is_q))
         elif may_answer:
             add_fact((m, c, ts, is_q))
-        elif (key in asked_in or key in asked_here) and may_say_solved(content):
+        elif (uid in asked_in.get(m.channel_id, _NOBODY) or uid in asked_here.get(m.channel_id, _NOBODY)) \
+                and may_say_solved(content):
             add_fact((m, c, ts, is_q))  # "nvm, figured it out"
         if add_row is None:
             continue
