@@ -50,6 +50,8 @@ class Invocation:
 
     `is_guild_admin` is Discord's own (server-computed) Administrator permission bit for the
     invoker; `target_message_*` / `target_user_id` are set for context-menu commands.
+    `can_view(channel_id)`: whether the invoker can see a channel or thread (None when unknown);
+    the adapter fills it, and it is None where there is no Discord (replay, tests).
     """
 
     guild_id: int | None
@@ -62,6 +64,7 @@ class Invocation:
     target_message_author_id: int | None = None
     target_message_content: str | None = None
     target_user_id: int | None = None
+    can_view: Callable[[int], bool | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

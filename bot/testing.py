@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,7 +162,8 @@ class Harness:
 
     async def command(self, name: str, user: ev.Member, *, kind: str = CommandKind.SLASH.value,
                       is_guild_admin: bool = False, guild_id: int | None = -1,
-                      channel_id: int = CHANNEL_ID, target: ev.Message | None = None, **options: Any) -> Response:
+                      channel_id: int = CHANNEL_ID, target: ev.Message | None = None,
+                      can_view: Callable[[int], bool | None] | None = None, **options: Any) -> Response:
         """Invoke a command by its full name as `user`."""
         found = self.engine.find_command(name, kind)
         if found is None:
@@ -172,7 +174,7 @@ class Harness:
             at=self.now, options=options, is_guild_admin=is_guild_admin,
             target_message_id=target.message_id if target else None,
             target_message_author_id=target.author.id if target else None,
-            target_message_content=target.content if target else None,
+            target_message_content=target.content if target else None, can_view=can_view,
         )
         return await self.engine.run_command(plugin, spec, inv)
 

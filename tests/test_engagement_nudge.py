@@ -222,3 +222,20 @@ async def test_deadlines_are_drained_even_when_nobody_is_nudged():
         await h.tick()
         oq = h.engine.pm.get_plugin("engagement").questions[h.guild_id]
         assert not oq._due and not oq._overdue and len(oq) == 0
+
+
+async def test_unanswered_lists_only_channels_the_member_can_see():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        a = h.member(10)
+        await h.send("How do I configure the logging?", author=a)
+        public = h.last
+        await h.send("Why did the staff vote fail?", author=a, channel_id=200)
+        staff = h.last
+        await h.send("Where is the audit log?", author=a, channel_id=300)
+        unknown = h.last
+        visible = {public.channel_id: True, staff.channel_id: False}.get  # channel 300: not cached (None)
+        text = (await h.command("unanswered", h.member(11), can_view=visible)).text
+        assert public.jump_url in text and staff.jump_url not in text and unknown.jump_url not in text
+        assert text.startswith("1 question(s)")
+        everything = (await h.command("unanswered", h.member(11))).text  # no Discord (replay, tests): all
+        assert all(q.jump_url in everything for q in (public, staff, unknown))

@@ -153,13 +153,38 @@ def _context_menu(engine, plugin: str, spec: CommandSpec) -> app_commands.Contex
     return menu
 
 
+def viewer(guild: discord.Guild | None, member: discord.Member | discord.User):
+    """`Invocation.can_view` for the invoker: their view permission on a cached channel or thread.
+
+    A private thread also needs them among its cached members, as its owner or with Manage
+    Threads. Unknown (None) for channels and threads the bot has not cached.
+    """
+    if guild is None or not isinstance(member, discord.Member):
+        return None
+
+    def can_view(channel_id: int) -> bool | None:
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            return None
+        permissions = channel.permissions_for(member)
+        if not permissions.view_channel:
+            return False
+        if isinstance(channel, discord.Thread) and channel.is_private() and channel.owner_id != member.id \
+                and not permissions.manage_threads:
+            return True if any(m.id == member.id for m in channel.members) else None
+        return True
+
+    return can_view
+
+
 async def run_spec(engine, plugin: str, spec: CommandSpec, interaction: discord.Interaction, *,
                    options: dict | None = None, **targets: Any) -> None:
     """Run a command through the engine (which checks permissions) and answer; never silent."""
     inv = Invocation(
         guild_id=interaction.guild_id, channel_id=interaction.channel_id or 0, user=member_of(interaction.user),
         at=interaction.created_at, options=options or {},
-        is_guild_admin=interaction.guild_id is not None and interaction.permissions.administrator, **targets,
+        is_guild_admin=interaction.guild_id is not None and interaction.permissions.administrator,
+        can_view=viewer(interaction.guild, interaction.user), **targets,
     )
     log.info("command %r by user %s in guild %s", spec.name, interaction.user.id, interaction.guild_id)
     task = asyncio.ensure_future(engine.run_command(plugin, spec, inv))

@@ -66,6 +66,8 @@ def command_specs(plugin: Engagement) -> list[CommandSpec]:
         oq = plugin.questions.get(inv.guild_id)
         now = inv.at.timestamp()
         open_ = sorted(oq.open.values(), key=lambda q: q.asked_at) if oq is not None else []
+        if inv.can_view is not None:  # only channels the member can see (unknown ones are left out)
+            open_ = [q for q in open_ if inv.can_view(q.channel_id)]
         if not open_:
             return Response("No open questions: everything asked recently got an answer.")
         rows = []

@@ -87,10 +87,11 @@ class Channel:
     available_tags: list[dict[str, Any]] = field(default_factory=list)
     applied_tags: list[int] = field(default_factory=list)
     recipient: User | None = None
+    overwrites: list[dict[str, Any]] = field(default_factory=list)  # Discord's permission_overwrites
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name,
-                                "position": self.position, "permission_overwrites": [], "nsfw": False,
+                                "position": self.position, "permission_overwrites": self.overwrites, "nsfw": False,
                                 "parent_id": str(self.parent_id) if self.parent_id else None,
                                 "flags": 0}
         if self.guild_id is not None:
