@@ -32,7 +32,6 @@ class Settings:
 
 
 _NOBODY: frozenset[int] = frozenset()
-BUMP = 2  # `is question` of a bump: it asks (so it answers nothing), but opens no new question
 
 
 def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | None,
@@ -82,7 +81,9 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
         if is_q:
             chan = m.channel_id
             if (uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)) and is_bump(content):
-                is_q = BUMP  # "anyone?" under one's own open question: asks, but is not a new question
+                # "anyone?" under one's own open question: not a new question, and since it asks,
+                # it answers nothing either (not passed on, not counted)
+                is_q = False
             else:
                 local = asked_here.get(chan)
                 if local is None:
@@ -103,7 +104,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
         add_row((
             gid, m.message_id, m.channel_id if parent is None else parent,
             None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
-            len(m.mention_ids), "://" in content or "www." in content, is_q is True,
+            len(m.mention_ids), "://" in content or "www." in content, is_q,
             0 if n < 20 else 1 if n < 80 else 2 if n < 300 else 3,
             content[:max_chars] if keep else None))
     return facts
@@ -138,7 +139,7 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         is_q = c.is_question(m.content)
                     if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
                         answered(oq, asked_here, uid, ts, gid, log)  # the asker as answerer: solved alone
-        if is_q is not True or not c.log_messages:
+        if not is_q or not c.log_messages:
             continue
         parent = m.parent_channel_id
         root = m.channel_id if parent is None else parent
