@@ -239,3 +239,15 @@ async def test_unanswered_lists_only_channels_the_member_can_see():
         assert text.startswith("1 question(s)")
         everything = (await h.command("unanswered", h.member(11))).text  # no Discord (replay, tests): all
         assert all(q.jump_url in everything for q in (public, staff, unknown))
+
+
+async def test_unanswered_counts_an_uncached_thread_as_its_parent_channel():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        a = h.member(10)
+        await h.send("How do I configure the logging?", author=a, channel_id=300, message_id=300,
+                     parent_channel_id=301, is_thread=True, is_forum_post=True, thread_owner_id=a.id)
+        post = h.last
+        archived = {301: True}.get  # the post itself is archived: no longer cached, unknown
+        assert post.jump_url in (await h.command("unanswered", h.member(11), can_view=archived)).text
+        hidden_forum = {301: False}.get
+        assert post.jump_url not in (await h.command("unanswered", h.member(11), can_view=hidden_forum)).text

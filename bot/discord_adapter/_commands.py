@@ -153,20 +153,28 @@ def _context_menu(engine, plugin: str, spec: CommandSpec) -> app_commands.Contex
     return menu
 
 
+def _unknown(channel_id: int) -> None:
+    return None
+
+
 def viewer(guild: discord.Guild | None, member: discord.Member | discord.User):
     """`Invocation.can_view` for the invoker: their view permission on a cached channel or thread.
 
     A private thread also needs them among its cached members, as its owner or with Manage
-    Threads. Unknown (None) for channels and threads the bot has not cached.
+    Threads. Unknown (None) for channels and threads the bot has not cached, and for every
+    channel when the guild or the invoker's member object is not cached.
     """
     if guild is None or not isinstance(member, discord.Member):
-        return None
+        return _unknown  # a guild command without the guild or member cached: show nothing private
 
     def can_view(channel_id: int) -> bool | None:
         channel = guild.get_channel_or_thread(channel_id)
         if channel is None:
             return None
-        permissions = channel.permissions_for(member)
+        try:
+            permissions = channel.permissions_for(member)
+        except discord.ClientException:  # a thread whose parent is not cached
+            return None
         if not permissions.view_channel:
             return False
         if isinstance(channel, discord.Thread) and channel.is_private() and channel.owner_id != member.id \
@@ -184,7 +192,7 @@ async def run_spec(engine, plugin: str, spec: CommandSpec, interaction: discord.
         guild_id=interaction.guild_id, channel_id=interaction.channel_id or 0, user=member_of(interaction.user),
         at=interaction.created_at, options=options or {},
         is_guild_admin=interaction.guild_id is not None and interaction.permissions.administrator,
-        can_view=viewer(interaction.guild, interaction.user), **targets,
+        can_view=viewer(interaction.guild, interaction.user) if interaction.guild_id is not None else None, **targets,
     )
     log.info("command %r by user %s in guild %s", spec.name, interaction.user.id, interaction.guild_id)
     task = asyncio.ensure_future(engine.run_command(plugin, spec, inv))

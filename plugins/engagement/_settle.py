@@ -80,10 +80,14 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             asked_in = oq.asked_in if oq is not None else {}
         if is_q:
             chan = m.channel_id
-            if (uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)) and is_bump(content):
+            mine = uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)
+            if mine and is_bump(content):
                 # "anyone?" under one's own open question: not a new question, and since it asks,
                 # it answers nothing either (not passed on, not counted)
                 is_q = False
+            elif mine and "?" not in content and may_say_solved(content) and says_solved(content):
+                is_q = False  # "hat sich erledigt" opens like a German question: a statement here
+                add_fact((m, c, ts, is_q))
             else:
                 local = asked_here.get(chan)
                 if local is None:
