@@ -6,7 +6,7 @@ import pytest
 
 from bot.testing import Harness
 from plugins.engagement._config import EngagementConfig
-from plugins.engagement._questions import is_bump, may_say_solved, says_solved
+from plugins.engagement._followups import is_bump, may_say_solved, says_solved
 from tests.test_engagement_acknowledged import PLUGIN, answerers, cfg, nudged
 
 SOLVED = [

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from bot.events import Message
 from plugins.engagement._config import EngagementConfig
+from plugins.engagement._followups import is_bump, may_say_solved, says_solved
 from plugins.engagement._log import LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
-from plugins.engagement._questions import ME_TOO, build_detector, is_bump, may_say_solved, says_solved
+from plugins.engagement._questions import ME_TOO, build_detector
 
 
 class Settings:
