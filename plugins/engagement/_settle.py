@@ -79,9 +79,10 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             last_gid = gid
             oq = questions.get(gid)
             asked_in = oq.asked_in if oq is not None else {}
-        if is_q:
+        if is_q or not may_answer:  # whether the author has an open question in this channel
             chan = m.channel_id
             mine = uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)
+        if is_q:
             if mine and is_bump(content):
                 # "anyone?" under one's own open question: not a new question, and since it asks,
                 # it answers nothing either (not passed on, not counted)
@@ -98,8 +99,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
                 add_fact((m, c, ts, is_q))
         elif may_answer:
             add_fact((m, c, ts, is_q))
-        elif (uid in asked_in.get(m.channel_id, _NOBODY) or uid in asked_here.get(m.channel_id, _NOBODY)) \
-                and may_say_solved(content):
+        elif mine and may_say_solved(content):
             add_fact((m, c, ts, is_q))  # "nvm, figured it out"
         if add_row is None:
             continue
