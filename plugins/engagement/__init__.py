@@ -25,7 +25,14 @@ from plugins.engagement._commands import command_specs
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._digest import weekly_digest
 from plugins.engagement._metrics import Period, compute, key_figures, period_ending
-from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges
+from plugins.engagement._nudge import (
+    OpenQuestion,
+    OpenQuestions,
+    due_nudges,
+    in_quiet_hours,
+    nudge_budget,
+    nudges_on,
+)
 from plugins.engagement._rollup import final_day, forget, local_day, prune, rollup
 from plugins.engagement._settle import Settings, answered, log_block, track_block
 
@@ -46,6 +53,7 @@ class Engagement:
         # New messages wait here and are logged and tracked in order, in blocks (see `settle`).
         self._pending: list[tuple[Message, EngagementConfig]] = []
         self.pending_limit = 256
+        self._expiry_waits: dict[int, float] = {}  # guild -> timer time whose expiry waits for `settle`
         self._settings_cache: dict[int, tuple[EngagementConfig, Settings]] = {}
         self._last_maintenance: dict[int, float] = {}
         # per guild: (newest final day, raw and question retention days) of the last rollup and prune
@@ -90,7 +98,10 @@ class Engagement:
         for gid, mid, cid, root, author, asked, due, own, nudged in rows:
             limit = (ctx.config(gid) or _DEFAULT).max_open_questions
             q = OpenQuestion(mid, cid, root, author, asked, due, bool(own), nudged is not None)
-            self.questions.setdefault(gid, OpenQuestions()).add(q, limit)
+            oq = self.questions.get(gid)
+            if oq is None:
+                oq = self.questions[gid] = self._new_questions(gid)
+            oq.add(q, limit)
 
     def attach(self, ctx: PluginContext) -> None:
         """Keep the context and set up the row buffer (when there is storage)."""
@@ -152,6 +163,8 @@ class Engagement:
             return
         self._pending = []
         self._track_block(self._log_block(pending))
+        if self._expiry_waits:
+            self._expire_waiting()
         log = self.log
         if log is not None and len(log.messages) >= log.limit:
             log.push()
@@ -162,7 +175,19 @@ class Engagement:
 
     def _track_block(self, facts: list[tuple]) -> None:
         """Pass 2, answers and open questions (see `_settle.track_block`)."""
-        track_block(facts, self.log, self.questions, self.bots)
+        track_block(facts, self.log, self.questions, self.bots, self._new_questions)
+
+    def _new_questions(self, guild_id: int) -> OpenQuestions:
+        config = (self.ctx.config(guild_id) if self.ctx is not None else None) or _DEFAULT
+        return OpenQuestions(config.open_question_max_age_hours * 3600)
+
+    def _expire_waiting(self) -> None:
+        """The timer's expiry of old questions, for rounds that left the waiting messages for later."""
+        for guild_id, now_ts in self._expiry_waits.items():
+            oq = self.questions.get(guild_id)
+            if oq is not None:
+                oq.expire(now_ts - oq.max_age_s)
+        self._expiry_waits.clear()
 
     @hookimpl
     def pitchfree_message_edit(self, event: MessageEdited, config: EngagementConfig | None, ctx: PluginContext) -> None:
@@ -245,20 +270,31 @@ class Engagement:
     @hookimpl
     async def pitchfree_tick(self, guild_id: int, now: datetime, config: EngagementConfig | None,
                              ctx: PluginContext) -> list[Action]:
-        """Nudge helpers about overdue questions; roll up and prune at most every maintenance interval."""
-        self.settle()
+        """Nudge helpers about overdue questions; roll up and prune at most every maintenance interval.
+
+        Waiting messages are settled first only when they could change the nudges; otherwise they
+        stay for a bigger block (see `_nudges_wait_for`), and this round's expiry of old questions
+        waits for them.
+        """
         config = config or _DEFAULT
         tz = ctx.core(guild_id).tz
         now_ts = now.timestamp()
+        if self._pending and self._nudges_wait_for(guild_id, now, now_ts, config, tz):
+            self.settle()
         actions: list[Action] = []
         oq = self.questions.get(guild_id)
         if oq is not None:
-            oq.expire(now_ts - config.open_question_max_age_hours * 3600)
+            oq.max_age_s = config.open_question_max_age_hours * 3600
+            if self._pending:
+                self._expiry_waits[guild_id] = now_ts
+            else:
+                oq.expire(now_ts - oq.max_age_s)
             actions, nudged = due_nudges(oq, guild_id, now, config, tz)
             if self.log is not None:
                 for qid in nudged:
                     self.log.add(L.NUDGED_QUESTION, (now_ts, guild_id, qid))
-        self.push()
+        if self.log is not None:
+            self.log.push()
         if ctx.db is None:
             return actions
         last = self._last_maintenance.get(guild_id)
@@ -285,6 +321,31 @@ class Engagement:
         if config.digest_channel is not None:
             actions.extend(await weekly_digest(self, guild_id, now, config, ctx))
         return actions
+
+    def _nudges_wait_for(self, guild_id: int, now: datetime, now_ts: float, config: EngagementConfig,
+                         tz) -> bool:
+        """Whether this round's nudges could differ once the waiting messages are settled.
+
+        Only then must they be settled first. With nudges off, nothing can differ. With them on,
+        a waiting question may already be past its deadline, or a waiting answer may close a
+        tracked question that is due and could be nudged now (not in quiet hours, within the
+        hourly limit). Expiry cannot differ: a message never answers a question older than
+        `open_question_max_age_hours` at its own time (see `OpenQuestions`).
+        """
+        if not nudges_on(config):
+            return False
+        last = None
+        nudge_s = 0.0
+        for m, c in self._pending:
+            if m.guild_id != guild_id:
+                continue
+            if c is not last:
+                last, nudge_s = c, self._settings(c).nudge_s
+            if m.created_at.timestamp() + nudge_s <= now_ts:
+                return True
+        oq = self.questions.get(guild_id)
+        return (oq is not None and oq.has_due(now_ts) and nudge_budget(oq, now_ts, config) > 0
+                and not in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end))
 
     async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
                       max_days: int | None = None, *, final_only: bool = False) -> bool:

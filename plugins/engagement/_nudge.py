@@ -28,10 +28,19 @@ class OpenQuestion:
     nudged: bool = False
 
 
-class OpenQuestions:
-    """One community's open questions, indexed by asker and by thread for O(1) answer checks."""
+DEFAULT_MAX_AGE_S = 72 * 3600  # `open_question_max_age_hours`' default
 
-    def __init__(self) -> None:
+
+class OpenQuestions:
+    """One community's open questions, indexed by asker and by thread for O(1) answer checks.
+
+    A question older than `max_age_s` (the community's `open_question_max_age_hours`) at a
+    message's time can no longer be answered by that message, whether or not the timer has
+    dropped it yet (`expire`): so what a message answers never depends on when the timer ran.
+    """
+
+    def __init__(self, max_age_s: float = DEFAULT_MAX_AGE_S) -> None:
+        self.max_age_s = max_age_s
         self.open: dict[int, OpenQuestion] = {}  # insertion order = asked order
         self.by_asker: dict[int, list[int]] = {}
         self.by_thread: dict[int, list[int]] = {}
@@ -154,6 +163,20 @@ class OpenQuestions:
         return [qid for qid in ids if (q := open_.get(qid)) is not None and q.channel_id == channel_id
                 and (answer_id is None or qid < answer_id)]
 
+    def has_open_in(self, asker: int, channel_id: int, ts: float) -> bool:
+        """Whether the asker has a question asked in this channel that is still open at time `ts`."""
+        oldest = ts - self.max_age_s
+        open_ = self.open
+        for qid in reversed(self.by_asker.get(asker, ())):  # newest first: usually the first one in the channel
+            q = open_.get(qid)
+            if q is not None and q.channel_id == channel_id and q.asked_at >= oldest:
+                return True
+        return False
+
+    def has_due(self, now_ts: float) -> bool:
+        """Whether a tracked question is past its deadline and not nudged (or waits for the rate limit)."""
+        return bool(self._overdue) or (bool(self._due) and self._due[0][0] <= now_ts)
+
     def asked_in_channel(self, asker: int, channel_id: int) -> list[int]:
         """The asker's open questions asked in this channel, or whose thread it is."""
         ids = self.acknowledged(asker, channel_id)
@@ -208,6 +231,19 @@ def in_quiet_hours(now: datetime, tz: ZoneInfo, start: int | None, end: int | No
     return start <= hour < end if start < end else hour >= start or hour < end
 
 
+def nudges_on(config) -> bool:
+    """Whether the community has nudges switched on at all."""
+    return (config.helpers_channel is not None or config.nudge_in_asker_channel) and config.max_nudges_per_hour > 0
+
+
+def nudge_budget(oq: OpenQuestions, now_ts: float, config) -> int:
+    """Nudge messages the rolling hour still allows (older sending times are forgotten)."""
+    times = oq.nudge_times
+    while times and times[0] <= now_ts - 3600:
+        times.popleft()
+    return config.max_nudges_per_hour - len(times)
+
+
 def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
     """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
     now_ts = now.timestamp()
@@ -216,12 +252,10 @@ def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: Zone
     due = oq.overdue(now_ts, max(config.max_questions_per_nudge, config.max_nudges_per_hour) if nudging else 0)
     if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
         return [], []
-    times = oq.nudge_times
-    while times and times[0] <= now_ts - 3600:
-        times.popleft()
-    budget = config.max_nudges_per_hour - len(times)
+    budget = nudge_budget(oq, now_ts, config)
     if budget <= 0:
         return [], []
+    times = oq.nudge_times
     ping = f"<@&{config.helper_role}> " if config.helper_role else ""
     actions: list[Action] = []
     nudged: list[int] = []

@@ -48,6 +48,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
     """
     asked_here: dict[int, set[int]] = {}  # channel -> askers of this block's questions there
     asked_in: dict[int, dict[int, int]] = {}  # channel -> askers of the open questions there
+    oq: OpenQuestions | None = None
     last_gid = None
     facts: list[tuple] = []
     add_fact = facts.append
@@ -81,13 +82,15 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             asked_in = oq.asked_in if oq is not None else {}
         if is_q or not may_answer:  # whether the author has an open question in this channel
             chan = m.channel_id
+            # (the cheap test; `_still_asking` settles it where it decides something)
             mine = uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)
         if is_q:
-            if mine and is_bump(content):
+            if mine and is_bump(content) and _still_asking(oq, asked_here, uid, chan, ts):
                 # "anyone?" under one's own open question: not a new question, and since it asks,
                 # it answers nothing either (not passed on, not counted)
                 is_q = False
-            elif mine and "?" not in content and may_say_solved(content) and says_solved(content):
+            elif mine and "?" not in content and may_say_solved(content) and says_solved(content) \
+                    and _still_asking(oq, asked_here, uid, chan, ts):
                 is_q = False  # "hat sich erledigt" opens like a German question: a statement here
                 add_fact((m, c, ts, is_q))
             else:
@@ -115,9 +118,20 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
     return facts
 
 
+def _still_asking(oq: OpenQuestions | None, asked_here: dict[int, set[int]], uid: int, chan: int,
+                  ts: float) -> bool:
+    """Whether the author asked a question in this channel that is still open at `ts`: in this
+    block, or tracked and not too old by then (the timer may not have dropped it yet)."""
+    return uid in asked_here.get(chan, _NOBODY) or (oq is not None and oq.has_open_in(uid, chan, ts))
+
+
 def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions],
-                bots: set[int] | frozenset[int] = frozenset()) -> None:
-    """Pass 2: answers to open questions, then the block's new questions, in message order."""
+                bots: set[int] | frozenset[int] = frozenset(),
+                new_questions: Callable[[int], OpenQuestions] = lambda gid: OpenQuestions()) -> None:
+    """Pass 2: answers to open questions, then the block's new questions, in message order.
+
+    `new_questions(guild id)` makes a community's first open-questions index.
+    """
     for m, c, ts, is_q in facts:
         gid = m.guild_id
         uid = m.author.id
@@ -151,7 +165,7 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
         due = ts + c.nudge_s if c.monitor_questions else None
         own = parent is not None and m.thread_owner_id == uid
         if oq is None:
-            oq = questions[gid] = OpenQuestions()
+            oq = questions[gid] = new_questions(gid)
         oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
         if log is not None:
             log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
@@ -170,8 +184,13 @@ def _acknowledged(m: Message, asker: int) -> tuple[int | None, int | None]:
 
 
 def answered(oq: OpenQuestions, qids: list[int], helper: int, ts: float, gid: int, log: LogBuffer | None) -> None:
-    """Close questions answered by `helper` at `ts` (logged as answers)."""
+    """Close questions answered by `helper` at `ts` (logged as answers); those too old by then stay."""
+    oldest = ts - oq.max_age_s
+    open_ = oq.open
     for qid in qids:
+        q = open_.get(qid)
+        if q is None or q.asked_at < oldest:
+            continue
         oq.remove(qid)
         if log is not None:
             log.answers.append((ts, helper, gid, qid))
