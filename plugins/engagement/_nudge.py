@@ -28,9 +28,6 @@ class OpenQuestion:
     nudged: bool = False
 
 
-DEFAULT_MAX_AGE_S = 72 * 3600  # `open_question_max_age_hours`' default
-
-
 class OpenQuestions:
     """One community's open questions, indexed by asker and by thread for O(1) answer checks.
 
@@ -39,7 +36,7 @@ class OpenQuestions:
     dropped it yet (`expire`): so what a message answers never depends on when the timer ran.
     """
 
-    def __init__(self, max_age_s: float = DEFAULT_MAX_AGE_S) -> None:
+    def __init__(self, max_age_s: float) -> None:
         self.max_age_s = max_age_s
         self.open: dict[int, OpenQuestion] = {}  # insertion order = asked order
         self.by_asker: dict[int, list[int]] = {}

@@ -126,8 +126,7 @@ def _still_asking(oq: OpenQuestions | None, asked_here: dict[int, set[int]], uid
 
 
 def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions],
-                bots: set[int] | frozenset[int] = frozenset(),
-                new_questions: Callable[[int], OpenQuestions] = lambda gid: OpenQuestions()) -> None:
+                bots: set[int] | frozenset[int], new_questions: Callable[[int], OpenQuestions]) -> None:
     """Pass 2: answers to open questions, then the block's new questions, in message order.
 
     `new_questions(guild id)` makes a community's first open-questions index.
