@@ -37,7 +37,9 @@ async def hot_path(n: int = 200_000) -> float:
     """Microseconds per message for Engagement.pitchfree_message with a real BatchedWriter."""
     db = await Database.open(":memory:")
     writer = BatchedWriter(db, max_rows=10**9)
-    ctx = PluginContext("engagement", ConfigStore(None, {}), db, writer)
+    store = ConfigStore(None, {})
+    store.load()  # built-in defaults
+    ctx = PluginContext("engagement", store, db, writer)
     plugin = Engagement()
     plugin.attach(ctx)
     config = EngagementConfig()
