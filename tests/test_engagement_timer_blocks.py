@@ -89,16 +89,21 @@ QUESTIONS = ["How do I configure the {} plugin?", "Why does {} crash on start?",
              "Can someone explain the {} setting?"]
 CHAT = ["lol nice", "good morning", "that's a cool setup", "same here", "brb coffee"]
 ANSWERS = ["try restarting {}", "set the {} option to true", "check the {} section of the docs"]
+# the asker's own follow-ups: bumps, and "solved" statements (one the question heuristic misreads)
+FOLLOW_UPS = ["anyone?", "still stuck, any ideas?", "nvm, figured it out", "hat sich erledigt"]
 
 
-async def _run(seed: int, config: dict, eager: bool) -> tuple:
+async def _run(seed: int, config: dict, eager: bool, block: int | None = None) -> tuple:
     """A random help channel over five hours, the timer every minute; `eager` settles before each round
-    (the timer's behaviour before it left waiting messages for later)."""
+    (the timer's behaviour before it left waiting messages for later); `block` sets the block size."""
     rng = random.Random(seed)
     async with await Harness.create(builtins=PLUGIN, guild_config=guild(**config)) as h:
         eng = plugin(h)
+        if block is not None:
+            eng.pending_limit = block
         members = [h.member(10 + i) for i in range(8)]
         questions = []
+        follow_ups: list[int] = []
         nudges = []
         for minute in range(300):
             for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
@@ -118,6 +123,11 @@ async def _run(seed: int, config: dict, eager: bool) -> tuple:
                     target = rng.choice(questions[-12:])
                     await h.send(f"<@{target.author.id}> see the pinned guide", author=author,
                                  channel_id=target.channel_id, mention_ids=(target.author.id,))
+                elif roll < 0.57 and questions:
+                    asker = rng.choice(questions[-6:]).author  # answered or not, open or not
+                    await h.send(rng.choice(FOLLOW_UPS), author=asker, channel_id=rng.choice((100, 200)))
+                    questions.append(h.last)  # if it counts as a question, it can be answered
+                    follow_ups.append(h.last.message_id)
                 else:
                     await h.send(rng.choice(CHAT), author=author, channel_id=channel)
             h.advance(seconds=60 - h.now.second)
@@ -127,7 +137,8 @@ async def _run(seed: int, config: dict, eager: bool) -> tuple:
         found = await answerers(h)
         eng.settle()
         still_open = sorted(eng.questions[h.guild_id].open) if h.guild_id in eng.questions else []
-        return nudges, found, still_open, len(questions)
+        logged = await h.engine.db.fetchall("SELECT message_id, is_question FROM eng_messages ORDER BY 1")
+        return nudges, found, still_open, logged, follow_ups
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -141,8 +152,13 @@ async def _run(seed: int, config: dict, eager: bool) -> tuple:
 async def test_settling_at_every_timer_round_or_later_gives_the_same_answers_and_nudges(seed, config):
     eager = await _run(seed, config, eager=True)
     lazy = await _run(seed, config, eager=False)
-    nudges, found, still_open, asked = lazy
-    assert asked > 50 and any(v is not None for v in found.values()) and any(v is None for v in found.values())
+    one_by_one = await _run(seed, config, eager=False, block=1)
+    nudges, found, still_open, logged, follow_ups = lazy
+    assert len(found) > 50 and any(v is not None for v in found.values()) and any(v is None for v in found.values())
+    counted = dict(logged)
+    # follow-ups judged both ways: bumps and statements of open questions, and questions of their own
+    assert {counted[m] for m in follow_ups} == {0, 1}
     if "helpers_channel" in config or "nudge_in_asker_channel" in config:
         assert sum(map(len, nudges)) > 3  # the scenario does exercise the nudges
     assert lazy == eager
+    assert lazy == one_by_one

@@ -42,9 +42,10 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
 
     Only messages pass 2 has to look at are returned: questions, messages that can answer one
     (replies, mentions, thread posts, or any message when follow-ups count), and an asker's
-    message in the channel of their open question (`questions`) that may say it is solved. A
-    bump there ("anyone?") is not a new question.
-    `is question` is None where it was not needed (logging off for that channel).
+    message in the channel of their open question (`questions`) that may say it is solved.
+    `is question` is None where it was not needed (logging off for that channel), and
+    (kind, log row) for a possible bump ("anyone?") or "solved" statement from someone who may
+    have an open question there: only pass 2 knows whether they still have one at that point.
     """
     asked_here: dict[int, set[int]] = {}  # channel -> askers of this block's questions there
     asked_in: dict[int, dict[int, int]] = {}  # channel -> askers of the open questions there
@@ -80,25 +81,26 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             last_gid = gid
             oq = questions.get(gid)
             asked_in = oq.asked_in if oq is not None else {}
-        if is_q or not may_answer:  # whether the author has an open question in this channel
+        if is_q or not may_answer:
+            # whether the author may have an open question in this channel: one open when the
+            # block began, or one asked in the block (pass 2 knows for sure, in message order)
             chan = m.channel_id
-            # (the cheap test; `_still_asking` settles it where it decides something)
             mine = uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)
         if is_q:
-            if mine and is_bump(content) and _still_asking(oq, asked_here, uid, chan, ts):
-                # "anyone?" under one's own open question: not a new question, and since it asks,
-                # it answers nothing either (not passed on, not counted)
-                is_q = False
-            elif mine and "?" not in content and may_say_solved(content) and says_solved(content) \
-                    and _still_asking(oq, asked_here, uid, chan, ts):
-                is_q = False  # "hat sich erledigt" opens like a German question: a statement here
-                add_fact((m, c, ts, is_q))
+            local = asked_here.get(chan)
+            if local is None:
+                asked_here[chan] = {uid}
             else:
-                local = asked_here.get(chan)
-                if local is None:
-                    asked_here[chan] = {uid}
-                else:
-                    local.add(uid)
+                local.add(uid)
+            if mine and is_bump(content):
+                # "anyone?" under one's own open question is not a new question (decided in pass 2)
+                is_q = False
+                add_fact((m, c, ts, (_BUMP, len(log.messages) if log is not None else -1)))
+            elif mine and "?" not in content and may_say_solved(content) and says_solved(content):
+                # "hat sich erledigt" opens like a German question: a statement there (pass 2)
+                is_q = False
+                add_fact((m, c, ts, (_STATEMENT, len(log.messages) if log is not None else -1)))
+            else:
                 add_fact((m, c, ts, is_q))
         elif may_answer:
             add_fact((m, c, ts, is_q))
@@ -118,11 +120,23 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
     return facts
 
 
-def _still_asking(oq: OpenQuestions | None, asked_here: dict[int, set[int]], uid: int, chan: int,
-                  ts: float) -> bool:
-    """Whether the author asked a question in this channel that is still open at `ts`: in this
-    block, or tracked and not too old by then (the timer may not have dropped it yet)."""
-    return uid in asked_here.get(chan, _NOBODY) or (oq is not None and oq.has_open_in(uid, chan, ts))
+# An asker's follow-up the question heuristic took for a question, in pass 1's facts as
+# (kind, index of its log row): pass 2 decides it once the answers before it are known.
+_BUMP = "bump"
+_STATEMENT = "solved statement"
+
+
+def _follow_up(kind: str, row: int, oq: OpenQuestions | None, m: Message, ts: float,
+               log: LogBuffer | None) -> bool | None:
+    """Pass 2's decision on a possible bump or "solved" statement: None when it is a bump (nothing
+    more to do), False when a statement, True when the asker has no open question here after all
+    (then it is a question, and its log row says so)."""
+    if oq is not None and oq.has_open_in(m.author.id, m.channel_id, ts):
+        return None if kind is _BUMP else False
+    if log is not None and row >= 0:
+        logged = log.messages[row]
+        log.messages[row] = (*logged[:10], True, *logged[11:])
+    return True
 
 
 def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, OpenQuestions],
@@ -135,6 +149,10 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
         gid = m.guild_id
         uid = m.author.id
         oq = questions.get(gid)
+        if is_q.__class__ is tuple:
+            is_q = _follow_up(*is_q, oq, m, ts, log)
+            if is_q is None:
+                continue  # a bump: it asks, so it answers nothing either, and it is not counted
         if oq is not None and oq.open:
             follow_up = c.follow_up_s
             if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
