@@ -191,19 +191,45 @@ class Engagement:
 
     @hookimpl
     def pitchfree_message_edit(self, event: MessageEdited, config: EngagementConfig | None, ctx: PluginContext) -> None:
-        """Log an edit (and the new text when content is kept)."""
+        """Log an edit (and the new text when content is kept); an edit can make a message a question."""
         self.settle()
         m = event.after
-        log = self.log
-        if m.author.is_bot or log is None or not (config or _DEFAULT).log_messages:
-            return
         config = config or _DEFAULT
+        if m.author.is_bot or not config.log_messages:
+            return
+        if event.before is not None:
+            self._edited_into_question(event, self._settings(config), ctx.core(m.guild_id).tz)
+        log = self.log
+        if log is None:
+            return
         if config.keep_content:
             log.add(L.MARK_EDITED_CONTENT, (m.content[: config.content_max_chars], m.guild_id, m.message_id))
         else:
             log.add(L.MARK_EDITED, (m.guild_id, m.message_id))
         log.add(L.INSERT_EVENT, (m.guild_id, "edit", event.at.timestamp(), m.author.id, m.channel_id,
                                         m.message_id, None, None))
+
+    def _edited_into_question(self, event: MessageEdited, c: Settings, tz) -> None:
+        """Track a message as a question from the edit that made it one ("my bot crashes" -> "…, any idea
+        why?"): its deadline counts from the edit. Not when it already was one (answered or not), nor
+        when its day's figures are final."""
+        m = event.after
+        if c.is_question(event.before.content) or not c.is_question(m.content):
+            return
+        ts = event.at.timestamp()
+        if local_day(m.created_at.timestamp(), tz) <= final_day(ts, c.window_s, tz):
+            return
+        oq = self.questions.get(m.guild_id)
+        if oq is None:
+            oq = self.questions[m.guild_id] = self._new_questions(m.guild_id)
+        parent = m.parent_channel_id
+        root = m.channel_id if parent is None else parent
+        due = ts + c.nudge_s if c.monitor_questions else None
+        own = parent is not None and m.thread_owner_id == m.author.id
+        oq.add(OpenQuestion(m.message_id, m.channel_id, root, m.author.id, ts, due, own), c.max_open_questions)
+        if self.log is not None:
+            self.log.questions.append((m.guild_id, m.message_id, m.channel_id, root, m.author.id, ts, due, own))
+            self.log.add(L.MARK_QUESTION, (m.guild_id, m.message_id))
 
     @hookimpl
     def pitchfree_message_delete(self, event: MessageDeleted, ctx: PluginContext) -> None:

@@ -118,6 +118,7 @@ MARK_GOT_REPLY = (
     "UPDATE eng_messages SET got_reply = 1 WHERE guild_id = ? AND message_id = ? AND author_id <> ? AND ts >= ?"
 )
 MARK_EDITED = "UPDATE eng_messages SET edited = 1 WHERE guild_id = ? AND message_id = ?"
+MARK_QUESTION = "UPDATE eng_messages SET is_question = 1 WHERE guild_id = ? AND message_id = ?"
 MARK_EDITED_CONTENT = "UPDATE eng_messages SET edited = 1, content = ? WHERE guild_id = ? AND message_id = ?"
 MARK_DELETED = "UPDATE eng_messages SET deleted = 1, content = NULL WHERE guild_id = ? AND message_id = ?"
 MARK_QUESTION_DELETED = "UPDATE eng_questions SET deleted = 1 WHERE guild_id = ? AND message_id = ?"
