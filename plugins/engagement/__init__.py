@@ -25,16 +25,9 @@ from plugins.engagement._commands import command_specs
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._digest import weekly_digest
 from plugins.engagement._metrics import Period, compute, key_figures, period_ending
-from plugins.engagement._nudge import (
-    OpenQuestion,
-    OpenQuestions,
-    due_nudges,
-    in_quiet_hours,
-    nudge_budget,
-    nudges_on,
-)
+from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges, nudges_wait_for
 from plugins.engagement._rollup import final_day, forget, local_day, prune, rollup
-from plugins.engagement._settle import Settings, answered, log_block, track_block
+from plugins.engagement._settle import Settings, answered, log_block, track_block, track_edit
 
 __all__ = ["Engagement", "EngagementConfig"]
 
@@ -198,7 +191,8 @@ class Engagement:
         if m.author.is_bot or not config.log_messages:
             return
         if event.before is not None:
-            self._edited_into_question(event, self._settings(config), ctx.core(m.guild_id).tz)
+            track_edit(event, self._settings(config), ctx.core(m.guild_id).tz, self.questions, self._new_questions,
+                       self.log)
         log = self.log
         if log is None:
             return
@@ -208,28 +202,6 @@ class Engagement:
             log.add(L.MARK_EDITED, (m.guild_id, m.message_id))
         log.add(L.INSERT_EVENT, (m.guild_id, "edit", event.at.timestamp(), m.author.id, m.channel_id,
                                         m.message_id, None, None))
-
-    def _edited_into_question(self, event: MessageEdited, c: Settings, tz) -> None:
-        """Track a message as a question from the edit that made it one ("my bot crashes" -> "…, any idea
-        why?"): its deadline counts from the edit. Not when it already was one (answered or not), nor
-        when its day's figures are final."""
-        m = event.after
-        if c.is_question(event.before.content) or not c.is_question(m.content):
-            return
-        ts = event.at.timestamp()
-        if local_day(m.created_at.timestamp(), tz) <= final_day(ts, c.window_s, tz):
-            return
-        oq = self.questions.get(m.guild_id)
-        if oq is None:
-            oq = self.questions[m.guild_id] = self._new_questions(m.guild_id)
-        parent = m.parent_channel_id
-        root = m.channel_id if parent is None else parent
-        due = ts + c.nudge_s if c.monitor_questions else None
-        own = parent is not None and m.thread_owner_id == m.author.id
-        oq.add(OpenQuestion(m.message_id, m.channel_id, root, m.author.id, ts, due, own), c.max_open_questions)
-        if self.log is not None:
-            self.log.questions.append((m.guild_id, m.message_id, m.channel_id, root, m.author.id, ts, due, own))
-            self.log.add(L.MARK_QUESTION, (m.guild_id, m.message_id))
 
     @hookimpl
     def pitchfree_message_delete(self, event: MessageDeleted, ctx: PluginContext) -> None:
@@ -299,13 +271,14 @@ class Engagement:
         """Nudge helpers about overdue questions; roll up and prune at most every maintenance interval.
 
         Waiting messages are settled first only when they could change the nudges; otherwise they
-        stay for a bigger block (see `_nudges_wait_for`), and this round's expiry of old questions
+        stay for a bigger block (see `nudges_wait_for`), and this round's expiry of old questions
         waits for them.
         """
         config = config or _DEFAULT
         tz = ctx.core(guild_id).tz
         now_ts = now.timestamp()
-        if self._pending and self._nudges_wait_for(guild_id, now, now_ts, config, tz):
+        if self._pending and nudges_wait_for(self._pending, self.questions.get(guild_id), guild_id, now, config, tz,
+                                             self._settings):
             self.settle()
         actions: list[Action] = []
         oq = self.questions.get(guild_id)
@@ -347,31 +320,6 @@ class Engagement:
         if config.digest_channel is not None:
             actions.extend(await weekly_digest(self, guild_id, now, config, ctx))
         return actions
-
-    def _nudges_wait_for(self, guild_id: int, now: datetime, now_ts: float, config: EngagementConfig,
-                         tz) -> bool:
-        """Whether this round's nudges could differ once the waiting messages are settled.
-
-        Only then must they be settled first. With nudges off, nothing can differ. With them on,
-        a waiting question may already be past its deadline, or a waiting answer may close a
-        tracked question that is due and could be nudged now (not in quiet hours, within the
-        hourly limit). Expiry cannot differ: a message never answers a question older than
-        `open_question_max_age_hours` at its own time (see `OpenQuestions`).
-        """
-        if not nudges_on(config):
-            return False
-        last = None
-        nudge_s = 0.0
-        for m, c in self._pending:
-            if m.guild_id != guild_id:
-                continue
-            if c is not last:
-                last, nudge_s = c, self._settings(c).nudge_s
-            if m.created_at.timestamp() + nudge_s <= now_ts:
-                return True
-        oq = self.questions.get(guild_id)
-        return (oq is not None and oq.has_due(now_ts) and nudge_budget(oq, now_ts, config) > 0
-                and not in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end))
 
     async def refresh(self, guild_id: int, now_ts: float, config: EngagementConfig | None = None,
                       max_days: int | None = None, *, final_only: bool = False) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.actions import Action, Audit, Reply
@@ -239,6 +241,32 @@ def nudge_budget(oq: OpenQuestions, now_ts: float, config) -> int:
     while times and times[0] <= now_ts - 3600:
         times.popleft()
     return config.max_nudges_per_hour - len(times)
+
+
+def nudges_wait_for(pending: list[tuple[Message, Any]], oq: OpenQuestions | None, guild_id: int, now: datetime,
+                    config, tz: ZoneInfo, settings_of: Callable[[Any], Any]) -> bool:
+    """Whether this timer round's nudges could differ once the waiting messages (`pending`, with
+    their resolved configs) are settled: only then must they be settled first.
+
+    With nudges off, nothing can differ. With them on, a waiting question may already be past
+    its deadline, or a waiting answer may close a tracked question that is due and could be
+    nudged now (not in quiet hours, within the hourly limit). Expiry cannot differ: a message
+    never answers a question older than the max age at its own time (see `OpenQuestions`).
+    """
+    if not nudges_on(config):
+        return False
+    now_ts = now.timestamp()
+    last = None
+    nudge_s = 0.0
+    for m, c in pending:
+        if m.guild_id != guild_id:
+            continue
+        if c is not last:
+            last, nudge_s = c, settings_of(c).nudge_s
+        if m.created_at.timestamp() + nudge_s <= now_ts:
+            return True
+    return (oq is not None and oq.has_due(now_ts) and nudge_budget(oq, now_ts, config) > 0
+            and not in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end))
 
 
 def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:

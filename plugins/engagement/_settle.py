@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
-from bot.events import Message
+from bot.events import Message, MessageEdited
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._followups import is_bump, may_say_solved, says_solved
-from plugins.engagement._log import LogBuffer
+from plugins.engagement._log import MARK_QUESTION, LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
 from plugins.engagement._questions import ME_TOO, build_detector
+from plugins.engagement._rollup import final_day, local_day
 
 
 class Settings:
@@ -211,3 +213,27 @@ def answered(oq: OpenQuestions, qids: list[int], helper: int, ts: float, gid: in
         oq.remove(qid)
         if log is not None:
             log.answers.append((ts, helper, gid, qid))
+
+
+def track_edit(event: MessageEdited, c: Settings, tz: ZoneInfo, questions: dict[int, OpenQuestions],
+               new_questions: Callable[[int], OpenQuestions], log: LogBuffer | None) -> None:
+    """Track a message as a question from the edit that made it one ("my bot crashes" -> "…, any idea
+    why?"): its deadline counts from the edit. Not when it already was one (answered or not), nor
+    when its day's figures are final. Needs the old text (`event.before`)."""
+    m = event.after
+    if c.is_question(event.before.content) or not c.is_question(m.content):
+        return
+    ts = event.at.timestamp()
+    if local_day(m.created_at.timestamp(), tz) <= final_day(ts, c.window_s, tz):
+        return
+    oq = questions.get(m.guild_id)
+    if oq is None:
+        oq = questions[m.guild_id] = new_questions(m.guild_id)
+    parent = m.parent_channel_id
+    root = m.channel_id if parent is None else parent
+    due = ts + c.nudge_s if c.monitor_questions else None
+    own = parent is not None and m.thread_owner_id == m.author.id
+    oq.add(OpenQuestion(m.message_id, m.channel_id, root, m.author.id, ts, due, own), c.max_open_questions)
+    if log is not None:
+        log.questions.append((m.guild_id, m.message_id, m.channel_id, root, m.author.id, ts, due, own))
+        log.add(MARK_QUESTION, (m.guild_id, m.message_id))
