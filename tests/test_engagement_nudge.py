@@ -254,3 +254,57 @@ async def test_unanswered_counts_an_uncached_thread_as_its_parent_channel():
         assert post.jump_url in (await h.command("unanswered", h.member(11), can_view=archived)).text
         hidden_forum = {301: False}.get
         assert post.jump_url not in (await h.command("unanswered", h.member(11), can_view=hidden_forum)).text
+
+
+async def test_the_helpers_channel_lists_only_questions_from_channels_its_audience_can_see():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(helper_role=777, max_questions_per_nudge=2)) as h:
+        seen = {}
+
+        def visible_to(guild_id, channel_id, role_id):
+            seen[channel_id] = role_id
+            return {100: True, 200: False, 300: True}.get(channel_id)  # 400: a thread not cached, 500: unknown
+
+        h.engine.services["channel_visible_to"] = visible_to
+        a = h.member(10)
+        hidden = []
+        for i in range(3):  # more hidden questions than fit in one nudge: they must not crowd it out
+            await h.send(f"Why did the staff vote {i} fail?", author=a, channel_id=200)
+            hidden.append(h.last)
+        await h.send("How do I change my nickname here?", author=a, channel_id=100)
+        public = h.last
+        await h.send("Is the forum post template still current?", author=a, channel_id=400, parent_channel_id=300,
+                     is_thread=True)
+        in_thread = h.last
+        await h.send("Where did the old archive go?", author=a, channel_id=500)
+        unknown = h.last
+        h.advance(minutes=31)
+        [nudge] = [x for x in await h.tick() if isinstance(x, Reply)]
+        assert public.jump_url in nudge.content and in_thread.jump_url in nudge.content
+        assert not any(q.jump_url in nudge.content for q in [*hidden, unknown])
+        assert seen[200] == 777  # asked for the role the nudge pings
+        h.advance(hours=2)
+        assert [x for x in await h.tick() if isinstance(x, Reply)] == []  # hidden ones are not nudged later
+        listed = (await h.command("unanswered", h.member(11))).text
+        assert all(q.jump_url in listed for q in hidden)  # still open: only the helpers channel leaves them out
+
+
+async def test_nudges_in_the_askers_own_channel_are_not_filtered():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg(helpers_channel=None,
+                                                                         nudge_in_asker_channel=True)) as h:
+        h.engine.services["channel_visible_to"] = lambda guild_id, channel_id, role_id: False
+        await h.send("Why did the staff vote fail?", author=h.member(10), channel_id=200)
+        h.advance(minutes=31)
+        [nudge] = [x for x in await h.tick() if isinstance(x, Reply)]
+        assert nudge.channel_id == 200 and nudge.reply_to_message_id == h.last.message_id
+
+
+async def test_a_failing_visibility_lookup_leaves_the_question_out_without_breaking_the_timer():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        def visible_to(guild_id, channel_id, role_id):
+            raise RuntimeError("guild not cached")
+
+        h.engine.services["channel_visible_to"] = visible_to
+        await h.send("How do I change my nickname here?", author=h.member(10))
+        h.advance(minutes=31)
+        assert [x for x in await h.tick() if isinstance(x, Reply)] == []
+        assert not h.engine.caller.faults

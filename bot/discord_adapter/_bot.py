@@ -55,6 +55,7 @@ class PitchfreeBot(commands.Bot):
         engine.reload_listeners.append(self._sync_new_guilds)
         engine.services["invite_resolver"] = InviteResolver(self)
         engine.services["guild_ids"] = lambda: {g.id for g in self.guilds}
+        engine.services["channel_visible_to"] = self._visible_to
 
     async def setup_hook(self) -> None:
         """Register commands and persistent buttons, sync commands, start the timer."""
@@ -127,6 +128,26 @@ class PitchfreeBot(commands.Bot):
             self._inflight -= 1
             if self._inflight == 0 and self._drained is not None:
                 self._drained.set()
+
+    def _visible_to(self, guild_id: int, channel_id: int, role_id: int | None) -> bool | None:
+        """Whether a role (@everyone when None) may view a cached channel or thread; None when unknown.
+
+        Only the members of a private thread can see it, so no role can.
+        """
+        guild = self.get_guild(guild_id)
+        if guild is None:
+            return None
+        role = guild.get_role(role_id) if role_id is not None else guild.default_role
+        channel = guild.get_channel_or_thread(channel_id)
+        if role is None or channel is None:
+            return None
+        if isinstance(channel, discord.Thread):
+            if channel.is_private():
+                return False
+            channel = channel.parent
+            if channel is None:
+                return None
+        return channel.permissions_for(role).view_channel
 
     def _cached_message(self, message_id: int) -> discord.Message | None:
         return self._connection._get_message(message_id)

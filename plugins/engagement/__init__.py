@@ -25,7 +25,7 @@ from plugins.engagement._commands import command_specs
 from plugins.engagement._config import EngagementConfig
 from plugins.engagement._digest import weekly_digest
 from plugins.engagement._metrics import Period, compute, key_figures, period_ending
-from plugins.engagement._nudge import OpenQuestion, OpenQuestions, due_nudges, nudges_wait_for
+from plugins.engagement._nudge import OpenQuestion, OpenQuestions, audience, due_nudges, nudges_wait_for
 from plugins.engagement._rollup import final_day, forget, local_day, prune, rollup
 from plugins.engagement._settle import Settings, answered, log_block, track_block, track_edit
 
@@ -288,7 +288,9 @@ class Engagement:
                 self._expiry_waits[guild_id] = now_ts
             else:
                 oq.expire(now_ts - oq.max_age_s)
-            actions, nudged = due_nudges(oq, guild_id, now, config, tz)
+            visible_to = ctx.services.get("channel_visible_to")  # the Discord adapter's (not in replays)
+            visible = audience(visible_to, guild_id, config.helper_role) if visible_to is not None else None
+            actions, nudged = due_nudges(oq, guild_id, now, config, tz, visible)
             if self.log is not None:
                 for qid in nudged:
                     self.log.add(L.NUDGED_QUESTION, (now_ts, guild_id, qid))

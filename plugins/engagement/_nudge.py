@@ -172,6 +172,10 @@ class OpenQuestions:
                 return True
         return False
 
+    def drop_due(self, message_id: int) -> None:
+        """Take a question off the list of those waiting to be nudged (it stays open)."""
+        self._overdue.pop(message_id, None)
+
     def has_due(self, now_ts: float) -> bool:
         """Whether a tracked question is past its deadline and not nudged (or waits for the rate limit)."""
         return bool(self._overdue) or (bool(self._due) and self._due[0][0] <= now_ts)
@@ -269,12 +273,36 @@ def nudges_wait_for(pending: list[tuple[Message, Any]], oq: OpenQuestions | None
             and not in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end))
 
 
-def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo) -> tuple[list[Action], list[int]]:
-    """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids."""
+def audience(visible_to: Callable[[int, int, int | None], bool | None], guild_id: int,
+             role_id: int | None) -> Callable[[OpenQuestion], bool]:
+    """Whether a question's channel is visible to the role a helpers-channel nudge addresses
+    (@everyone when `role_id` is None). A thread the bot has not cached counts as its parent
+    channel; a channel it does not know at all counts as hidden."""
+
+    def visible(q: OpenQuestion) -> bool:
+        try:
+            found = visible_to(guild_id, q.channel_id, role_id)
+            if found is None and q.root_channel_id != q.channel_id:
+                found = visible_to(guild_id, q.root_channel_id, role_id)
+        except Exception:  # the adapter could not tell: keep the question out, as for an unknown channel
+            return False
+        return bool(found)
+
+    return visible
+
+
+def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: ZoneInfo,
+               visible: Callable[[OpenQuestion], bool] | None = None) -> tuple[list[Action], list[int]]:
+    """Actions nudging helpers about overdue questions (rate-limited, quiet hours); and their ids.
+
+    `visible(question)`, when given, keeps questions from channels the helpers cannot see out of
+    the helpers channel (they stay open, and are not nudged).
+    """
     now_ts = now.timestamp()
     nudging = config.helpers_channel is not None or config.nudge_in_asker_channel
     # always called, so the deadline heap is drained even when nobody is nudged
-    due = oq.overdue(now_ts, max(config.max_questions_per_nudge, config.max_nudges_per_hour) if nudging else 0)
+    limit = max(config.max_questions_per_nudge, config.max_nudges_per_hour) if nudging else 0
+    due = oq.overdue(now_ts, limit)
     if not due or in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end):
         return [], []
     budget = nudge_budget(oq, now_ts, config)
@@ -285,6 +313,10 @@ def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: Zone
     actions: list[Action] = []
     nudged: list[int] = []
     if config.helpers_channel is not None:
+        if visible is not None:
+            due = _visible_due(oq, due, visible, now_ts, limit)
+            if not due:
+                return [], []
         batch = due[: config.max_questions_per_nudge]
         lines = [f"• <#{q.channel_id}> asked {_age(now_ts - q.asked_at)} ago: "
                  f"{message_link(guild_id, q.channel_id, q.message_id)}" for q in batch]
@@ -312,6 +344,26 @@ def due_nudges(oq: OpenQuestions, guild_id: int, now: datetime, config, tz: Zone
                              data={"message_id": qid, "channel_id": q.channel_id, "author_id": q.author_id,
                                    "waited_minutes": round((now_ts - q.asked_at) / 60, 1)}))
     return actions, nudged
+
+
+def _visible_due(oq: OpenQuestions, due: list[OpenQuestion], visible: Callable[[OpenQuestion], bool],
+                 now_ts: float, limit: int) -> list[OpenQuestion]:
+    """The due questions the helpers can see, up to `limit`; hidden ones are taken off the due list,
+    so however many there are they never crowd the visible ones out."""
+    shown: list[OpenQuestion] = []
+    while due:
+        hidden = False
+        for q in due:
+            if visible(q):
+                shown.append(q)
+            else:
+                oq.drop_due(q.message_id)
+                hidden = True
+        if not hidden:
+            break
+        seen = {q.message_id for q in shown}
+        due = [q for q in oq.overdue(now_ts, limit) if q.message_id not in seen]
+    return shown
 
 
 def _age(seconds: float) -> str:
