@@ -90,7 +90,7 @@ QUESTIONS = ["How do I configure the {} plugin?", "Why does {} crash on start?",
 CHAT = ["lol nice", "good morning", "that's a cool setup", "same here", "brb coffee"]
 ANSWERS = ["try restarting {}", "set the {} option to true", "check the {} section of the docs"]
 # the asker's own follow-ups: bumps, and "solved" statements (one the question heuristic misreads)
-FOLLOW_UPS = ["anyone?", "still stuck, any ideas?", "nvm, figured it out", "hat sich erledigt"]
+FOLLOW_UPS = ["anyone?", "still stuck, any ideas?", "nvm, figured it out", "hat sich erledigt", "thanks, that worked"]
 
 
 async def _run(seed: int, config: dict, eager: bool, block: int | None = None) -> tuple:

@@ -52,6 +52,16 @@ _NEGATION = re.compile(
 _THANKED = re.compile(r"(?<!\w)(?:thank(?:s|you)?|thx|ty|tysm|cheers|appreciated?)(?!\w)")
 
 
+# The asker thanking for a success without naming anyone: "that fixed it, thanks all", "thanks,
+# that worked", "ty, works now". Someone here answered; engagement does not know who.
+_HELPED = re.compile(
+    r"(?<![\w'])(?:(?:(?:that|this|it|which)|(?:your|the) [a-z]+(?: [a-z]+)?) (?:finally |really |totally )?"
+    r"(?:(?:fixed|solved|sorted) it|(?:fixed|solved) the (?:problem|issue)|worked|works|did it|did the trick|helped)"
+    r"|(?:it )?(?:works|worked|working) (?:now|perfectly|great|fine|like a charm)|now it works)(?![\w'])")
+# consolation ("thanks anyway": nobody here helped) or only part of the problem
+_NOT_HELPED = re.compile(r"(?<![\w'])(?:anyway|anyways|regardless|part|partly|partially|half|some of)(?![\w'])")
+
+
 # A bump under one's own open question asks nothing new: "anyone?", "any ideas?", "still need
 # help with this". Every word is one of these (English), at most eight, in at most 60 characters.
 _BUMP_WORDS = frozenset(
@@ -77,10 +87,19 @@ def is_bump(text: str) -> bool:
 
 def may_say_solved(text: str) -> bool:
     """Cheap gate for `says_solved`: False when none of its phrases can be in the text."""
-    head = text[:_HEAD].lower()
+    return _may_say_solved(text[:_HEAD].lower())
+
+
+def _may_say_solved(head: str) -> bool:
     return ("d it" in head or "now" in head or "got it" in head or "nvm" in head or "mind" in head or "fixed" in head
             or "solv" in head or "found" in head or "soluc" in head or "erledigt" in head or "trouv" in head
             or "deixa" in head or "laat maar" in head)
+
+
+def _may_say_helped(head: str) -> bool:
+    # "ty" only as a word of thanks ("ty!", "tysm"), not in "pretty" or "type"
+    return ("thank" in head or "thx" in head or "cheers" in head or "apprecia" in head
+            or ("ty" in head and _THANKED.search(head) is not None))
 
 
 def says_solved(text: str) -> bool:
@@ -95,3 +114,41 @@ def says_solved(text: str) -> bool:
         if found is None or _THANKED.search(head) is not None:
             return False
     return _DOUBT.search(head) is None and _NEGATION.search(head, 0, found.start()) is None
+
+
+def may_say_helped(text: str) -> bool:
+    """Cheap gate for `says_helped`: False when the text cannot hold a word of thanks."""
+    return _may_say_helped(text[:_HEAD].lower())
+
+
+def says_helped(text: str) -> bool:
+    """Whether the asker's message thanks for a success without naming anyone ("that fixed it,
+    thanks all"): someone here answered their question."""
+    head = text[:_HEAD]
+    if "`" in head or ">" in head:
+        head = _QUOTED.sub(" ", head)
+    head = head.lower().replace("’", "'")
+    if _THANKED.search(head) is None or _NOT_HELPED.search(head) is not None:
+        return False
+    found = _HELPED.search(head) or _SOLVED.search(head)
+    return found is not None and _DOUBT.search(head) is None and _NEGATION.search(head, 0, found.start()) is None
+
+
+SOLVED_ALONE = "solved alone"
+HELPED = "helped"
+
+
+def may_close(text: str) -> bool:
+    """Cheap gate for `closing`: `may_say_solved` or `may_say_helped`, the text lowered once."""
+    head = text[:_HEAD].lower()
+    return _may_say_solved(head) or _may_say_helped(head)
+
+
+def closing(text: str) -> str | None:
+    """How the asker's message closes their open question: SOLVED_ALONE ("nvm, figured it out"),
+    HELPED by someone it does not name ("that fixed it, thanks all"), or not at all (None)."""
+    if may_say_solved(text) and says_solved(text):
+        return SOLVED_ALONE
+    if may_say_helped(text) and says_helped(text):
+        return HELPED
+    return None

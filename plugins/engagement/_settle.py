@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 from bot.events import Message, MessageEdited
 from plugins.engagement._config import EngagementConfig
-from plugins.engagement._followups import is_bump, may_say_solved, says_solved
+from plugins.engagement._followups import (
+    SOLVED_ALONE,
+    closing,
+    is_bump,
+    may_close,
+    may_say_solved,
+    says_solved,
+)
 from plugins.engagement._log import MARK_QUESTION, LogBuffer
 from plugins.engagement._nudge import OpenQuestion, OpenQuestions
 from plugins.engagement._questions import ME_TOO, build_detector
@@ -106,8 +113,8 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
                 add_fact((m, c, ts, is_q))
         elif may_answer:
             add_fact((m, c, ts, is_q))
-        elif mine and may_say_solved(content):
-            add_fact((m, c, ts, is_q))  # "nvm, figured it out"
+        elif mine and may_close(content):
+            add_fact((m, c, ts, is_q))  # "nvm, figured it out", "that fixed it, thanks all"
         if add_row is None:
             continue
         if rid is not None and m.reply_to_author_id != uid:
@@ -171,12 +178,13 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         is_q = c.is_question(m.content)
                     if not is_q:  # "thanks @B, that fixed it", not "@B can you help?"
                         answered(oq, oq.acknowledged(uid, m.channel_id, answer_id), helper, ts, gid, log)
-                elif (helper is None or helper in bots) and not is_q and may_say_solved(m.content) \
-                        and says_solved(m.content) and (asked_here := oq.asked_in_channel(uid, m.channel_id)):
+                elif not is_q and (how := closing(m.content)) is not None \
+                        and (asked_here := oq.asked_in_channel(uid, m.channel_id)):
                     if is_q is None:
                         is_q = c.is_question(m.content)
                     if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
-                        answered(oq, asked_here, uid, ts, gid, log)  # the asker as answerer: solved alone
+                        # solved alone: the asker as answerer; "that fixed it, thanks all": someone unnamed
+                        answered(oq, asked_here, uid if how is SOLVED_ALONE else None, ts, gid, log)
         if not is_q or not c.log_messages:
             continue
         parent = m.parent_channel_id
@@ -202,7 +210,7 @@ def _acknowledged(m: Message, asker: int) -> tuple[int | None, int | None]:
     return None, None
 
 
-def answered(oq: OpenQuestions, qids: list[int], helper: int, ts: float, gid: int, log: LogBuffer | None) -> None:
+def answered(oq: OpenQuestions, qids: list[int], helper: int | None, ts: float, gid: int, log: LogBuffer | None) -> None:
     """Close questions answered by `helper` at `ts` (logged as answers); those too old by then stay."""
     oldest = ts - oq.max_age_s
     open_ = oq.open
