@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.actions import Audit
 from bot.commands import CommandOption, CommandSpec, Invocation, Permission, Response
 from bot.events import message_link
+from plugins.engagement._nudge import question_visible
 
 if TYPE_CHECKING:
     from plugins.engagement import Engagement
@@ -40,14 +41,6 @@ def _user_id(value: Any) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _visible(can_view, channel_id: int, root_channel_id: int) -> bool:
-    """A question's channel is visible; a thread the bot no longer caches (archived) counts as its parent."""
-    seen = can_view(channel_id)
-    if seen is None and root_channel_id != channel_id:
-        seen = can_view(root_channel_id)
-    return bool(seen)
-
-
 def command_specs(plugin: Engagement) -> list[CommandSpec]:
     """The plugin's commands, bound to `plugin`."""
 
@@ -75,7 +68,7 @@ def command_specs(plugin: Engagement) -> list[CommandSpec]:
         now = inv.at.timestamp()
         open_ = sorted(oq.open.values(), key=lambda q: q.asked_at) if oq is not None else []
         if inv.can_view is not None:  # only channels the member can see (unknown ones are left out)
-            open_ = [q for q in open_ if _visible(inv.can_view, q.channel_id, q.root_channel_id)]
+            open_ = [q for q in open_ if question_visible(inv.can_view, q)]
         if not open_:
             return Response("No open questions: everything asked recently got an answer.")
         rows = []

@@ -273,20 +273,28 @@ def nudges_wait_for(pending: list[tuple[Message, Any]], oq: OpenQuestions | None
             and not in_quiet_hours(now, tz, config.quiet_hours_start, config.quiet_hours_end))
 
 
+def question_visible(can_view: Callable[[int], bool | None], q: OpenQuestion) -> bool:
+    """Whether `can_view(channel id)` (None: not known) lets a question be shown. A thread the bot
+    no longer caches (an archived forum post) counts as its parent; an unknown channel as hidden."""
+    seen = can_view(q.channel_id)
+    if seen is None and q.root_channel_id != q.channel_id:
+        seen = can_view(q.root_channel_id)
+    return bool(seen)
+
+
 def audience(visible_to: Callable[[int, int, int | None], bool | None], guild_id: int,
              role_id: int | None) -> Callable[[OpenQuestion], bool]:
     """Whether a question's channel is visible to the role a helpers-channel nudge addresses
-    (@everyone when `role_id` is None). A thread the bot has not cached counts as its parent
-    channel; a channel it does not know at all counts as hidden."""
+    (@everyone when `role_id` is None), by `question_visible`."""
+
+    def can_view(channel_id: int) -> bool | None:
+        return visible_to(guild_id, channel_id, role_id)
 
     def visible(q: OpenQuestion) -> bool:
         try:
-            found = visible_to(guild_id, q.channel_id, role_id)
-            if found is None and q.root_channel_id != q.channel_id:
-                found = visible_to(guild_id, q.root_channel_id, role_id)
+            return question_visible(can_view, q)
         except Exception:  # the adapter could not tell: keep the question out, as for an unknown channel
             return False
-        return bool(found)
 
     return visible
 
