@@ -147,8 +147,9 @@ def may_close(text: str) -> bool:
 def closing(text: str) -> str | None:
     """How the asker's message closes their open question: SOLVED_ALONE ("nvm, figured it out"),
     HELPED by someone it does not name ("that fixed it, thanks all"), or not at all (None)."""
-    if may_say_solved(text) and says_solved(text):
+    head = text[:_HEAD].lower()  # for both gates
+    if _may_say_solved(head) and says_solved(text):
         return SOLVED_ALONE
-    if may_say_helped(text) and says_helped(text):
+    if _may_say_helped(head) and says_helped(text):
         return HELPED
     return None

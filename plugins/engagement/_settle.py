@@ -120,7 +120,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
         if rid is not None and m.reply_to_author_id != uid:
             add_reply((gid, rid, uid, ts - window_s))
         n = len(content)
-        add_row((
+        add_row((  # (the is-question field is at _ROW_IS_QUESTION)
             gid, m.message_id, m.channel_id if parent is None else parent,
             None if parent is None else m.channel_id, uid, ts, rid, m.reply_to_author_id,
             len(m.mention_ids), "://" in content or "www." in content, is_q,
@@ -133,6 +133,7 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
 # (kind, index of its log row): pass 2 decides it once the answers before it are known.
 _BUMP = "bump"
 _STATEMENT = "solved statement"
+_ROW_IS_QUESTION = 10  # in a log row built by `log_block` (the order of INSERT_MESSAGE's columns)
 
 
 def _follow_up(kind: str, row: int, oq: OpenQuestions | None, m: Message, ts: float,
@@ -144,7 +145,7 @@ def _follow_up(kind: str, row: int, oq: OpenQuestions | None, m: Message, ts: fl
         return None if kind is _BUMP else False
     if log is not None and row >= 0:
         logged = log.messages[row]
-        log.messages[row] = (*logged[:10], True, *logged[11:])
+        log.messages[row] = (*logged[:_ROW_IS_QUESTION], True, *logged[_ROW_IS_QUESTION + 1:])
     return True
 
 
@@ -187,15 +188,21 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                         answered(oq, asked_here, uid if how is SOLVED_ALONE else None, ts, gid, log)
         if not is_q or not c.log_messages:
             continue
-        parent = m.parent_channel_id
-        root = m.channel_id if parent is None else parent
-        due = ts + c.nudge_s if c.monitor_questions else None
-        own = parent is not None and m.thread_owner_id == uid
         if oq is None:
             oq = questions[gid] = new_questions(gid)
-        oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
-        if log is not None:
-            log.questions.append((gid, m.message_id, m.channel_id, root, uid, ts, due, own))
+        _track(oq, m, ts, c, log)
+
+
+def _track(oq: OpenQuestions, m: Message, ts: float, c: Settings, log: LogBuffer | None) -> None:
+    """Track `m` as an open question asked at `ts` (its deadline counts from then), and log it."""
+    parent = m.parent_channel_id
+    root = m.channel_id if parent is None else parent
+    due = ts + c.nudge_s if c.monitor_questions else None
+    uid = m.author.id
+    own = parent is not None and m.thread_owner_id == uid
+    oq.add(OpenQuestion(m.message_id, m.channel_id, root, uid, ts, due, own), c.max_open_questions)
+    if log is not None:
+        log.questions.append((m.guild_id, m.message_id, m.channel_id, root, uid, ts, due, own))
 
 
 def _acknowledged(m: Message, asker: int) -> tuple[int | None, int | None]:
@@ -237,11 +244,6 @@ def track_edit(event: MessageEdited, c: Settings, tz: ZoneInfo, questions: dict[
     oq = questions.get(m.guild_id)
     if oq is None:
         oq = questions[m.guild_id] = new_questions(m.guild_id)
-    parent = m.parent_channel_id
-    root = m.channel_id if parent is None else parent
-    due = ts + c.nudge_s if c.monitor_questions else None
-    own = parent is not None and m.thread_owner_id == m.author.id
-    oq.add(OpenQuestion(m.message_id, m.channel_id, root, m.author.id, ts, due, own), c.max_open_questions)
+    _track(oq, m, ts, c, log)
     if log is not None:
-        log.questions.append((m.guild_id, m.message_id, m.channel_id, root, m.author.id, ts, due, own))
         log.add(MARK_QUESTION, (m.guild_id, m.message_id))
