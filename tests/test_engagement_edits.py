@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from bot.actions import Reply
 from bot.events import MessageEdited
 from bot.testing import Harness
 from tests.test_engagement_acknowledged import PLUGIN, answerers, cfg, nudged
@@ -12,13 +13,18 @@ async def questions_logged(h: Harness) -> dict[int, int]:
     return dict(await h.engine.db.fetchall("SELECT message_id, is_question FROM eng_messages"))
 
 
+async def edited_into_a_question(h: Harness):
+    """A statement, edited 20 minutes later into a question; the message."""
+    await h.send("my bot crashes on startup", author=h.member(10))
+    statement = h.last
+    h.advance(minutes=20)
+    await h.edit(statement, "my bot crashes on startup, any idea why?")
+    return statement
+
+
 async def test_a_statement_edited_into_a_question_is_tracked_from_the_edit():
     async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
-        asker = h.member(10)
-        await h.send("my bot crashes on startup", author=asker)
-        statement = h.last
-        h.advance(minutes=20)
-        await h.edit(statement, "my bot crashes on startup, any idea why?")
+        statement = await edited_into_a_question(h)
         listed = (await h.command("unanswered", h.member(12))).text
         assert statement.jump_url in listed
         assert (await questions_logged(h))[statement.message_id] == 1  # the daily figures count it
@@ -27,13 +33,9 @@ async def test_a_statement_edited_into_a_question_is_tracked_from_the_edit():
 
 async def test_the_deadline_of_an_edited_question_counts_from_the_edit():
     async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
-        asker = h.member(10)
-        await h.send("my bot crashes on startup", author=asker)
-        statement = h.last
-        h.advance(minutes=20)
-        await h.edit(statement, "my bot crashes on startup, any idea why?")
+        statement = await edited_into_a_question(h)
         h.advance(minutes=15)
-        assert statement.jump_url not in " ".join(a.content for a in await h.tick() if hasattr(a, "content"))
+        assert statement.jump_url not in " ".join(a.content for a in await h.tick() if isinstance(a, Reply))
         assert statement.jump_url in await nudged(h)  # 46 minutes after the edit
 
 
