@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import discord
+import pytest
 
 from bench._corpus import make_corpus
 from bench._floor import FloorMeter, ParseEach, measure_floor, raw_frames, wire_frames
@@ -139,3 +144,17 @@ def test_corpus_payloads_carry_every_field_discord_sends_on_message_create():
     assert 0.7 < with_avatar < 0.95 and 0.05 < with_tag < 0.3  # profile extras in their stated shares
     again = {p["author"]["id"]: p["author"] for p in make_corpus(300, seed=9).payloads}
     assert all(again[a["id"]] == a for a in authors if a["id"] in again)  # a member looks the same every time
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this system")
+def test_the_replay_stage_runs_its_child_on_one_core_and_restores_the_benchs_affinity():
+    from bench._replay import one_core, pinned
+
+    before = os.sched_getaffinity(0)
+    cpu = one_core()
+    assert cpu == min(before)
+    with pinned(cpu):
+        child = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+                               capture_output=True, text=True, check=True)
+    assert child.stdout.strip() == f"[{cpu}]"
+    assert os.sched_getaffinity(0) == before
