@@ -79,13 +79,26 @@ SAVE_MEMBER = (
 INSERT_STRIKE = ("INSERT INTO promo_strikes (guild_id, message_id, user_id, at) VALUES (?,?,?,?) "
                  "ON CONFLICT(guild_id, message_id) DO NOTHING")
 _MEMBERS_IN_MEMORY = 50_000  # members whose strikes are kept in memory (least recently used dropped)
+# Expired strikes a member's book keeps before they are dropped from memory (the database keeps them).
+_EXPIRED_KEPT = 16
+# Only strikes expired this long ago are dropped: messages arrive a little out of order, and a
+# window reaching back before the dropped ones costs a database read.
+_DROP_MARGIN_S = 86_400
+_DISCORD_EPOCH_MS = 1420070400000
+
+
+def _created_s(message_id: int) -> float:
+    """When a message was sent, from its snowflake id (ids that are no snowflakes read as 2015)."""
+    return ((message_id >> 22) + _DISCORD_EPOCH_MS) / 1000
 
 
 class PromoStore:
     """Decisions and strikes; enforcement never waits for the database.
 
     A member's strikes are read once (when their first strike is counted in this process, and
-    only if they had strikes stored at start-up) and then kept in memory; new strikes and decisions are urgent rows of the batched writer,
+    only if they had strikes stored at start-up) and then kept in memory, without the expired
+    ones once there are more than a few (so a persistent offender's book does not grow forever);
+    new strikes and decisions are urgent rows of the batched writer,
     committed within a round trip (retried, alerted and spilled like every batched row when the
     database refuses them). Reads that must see them (commands, buttons, reports) settle the
     writer first.
@@ -98,6 +111,8 @@ class PromoStore:
         # read from the database yet (it is read again, and merged, on next use)
         self._books: OrderedDict[tuple[int, int], dict[int, list]] = OrderedDict()
         self._partial: set[tuple[int, int]] = set()
+        # books that dropped expired strikes: those struck at or before this time may be missing
+        self._horizons: dict[tuple[int, int], float] = {}
         # members with strikes stored before this process started (None: not loaded, read everyone)
         self._stored: set[tuple[int, int]] | None = None
 
@@ -116,11 +131,17 @@ class PromoStore:
         if self.writer is not None:
             await self.writer.settled()
 
-    async def _book(self, guild_id: int, user_id: int) -> dict[int, list]:
-        """The member's strikes, read from the database on first use."""
+    async def _book(self, guild_id: int, user_id: int, since: float | None = None) -> dict[int, list]:
+        """The member's strikes, read from the database on first use.
+
+        `since`: strikes after this time are needed; a book that dropped some of them is read again.
+        """
         key = (guild_id, user_id)
         book = self._books.get(key)
-        if book is not None and key not in self._partial:
+        horizon = self._horizons.get(key)
+        if horizon is not None and since is not None and since < horizon:
+            await self._settled()  # a longer window than before (another decay setting): read them back
+        elif book is not None and key not in self._partial:
             self._books.move_to_end(key)
             return book
         if book is None and self._stored is not None and key not in self._stored:
@@ -146,6 +167,8 @@ class PromoStore:
         merged = {mid: [at, bool(active)] for mid, at, active in rows}
         if book is not None:
             merged.update(book)  # strikes added while the database could not be read
+        if key not in self._partial:
+            self._horizons.pop(key, None)
         self._books[key] = merged
         self._evict()
         return merged
@@ -154,6 +177,25 @@ class PromoStore:
         if len(self._books) > _MEMBERS_IN_MEMORY:
             dropped = self._books.popitem(last=False)[0]
             self._partial.discard(dropped)
+            self._horizons.pop(dropped, None)
+
+    async def _struck(self, guild_id: int, message_id: int) -> bool:
+        """Whether the database holds a strike for the message (one that left its member's book)."""
+        try:
+            await self._settled()
+            async with asyncio.timeout(STRIKE_IO_TIMEOUT_S):
+                return await self.db.fetchone("SELECT 1 FROM promo_strikes WHERE guild_id = ? AND message_id = ?",
+                                              (guild_id, message_id)) is not None
+        except Exception as exc:  # as when a book cannot be read: count what this process knows
+            log.warning("could not check an old strike of message %s, the database refused the query: %s",
+                        message_id, exc)
+            return False
+
+    def _drop_expired(self, key: tuple[int, int], book: dict[int, list], cutoff: float) -> None:
+        """Forget the book's strikes at or before `cutoff` (they stay in the database)."""
+        for message_id in [mid for mid, (at, _) in book.items() if at <= cutoff]:
+            del book[message_id]
+        self._horizons[key] = max(cutoff, self._horizons.get(key, cutoff))
 
     async def record_decision(self, guild_id: int, message_id: int, user_id: int, channel_id: int | None,
                               case_key: str, at: datetime, score: float, decision: str,
@@ -198,6 +240,10 @@ class PromoStore:
         book = await self._book(guild_id, user_id)
         if message_id in book:
             return False
+        horizon = self._horizons.get((guild_id, user_id))
+        # Only a message sent before the horizon can have a strike that left the book.
+        if horizon is not None and _created_s(message_id) <= horizon and await self._struck(guild_id, message_id):
+            return False
         book[message_id] = [at.timestamp(), True]
         await self._write(INSERT_STRIKE, (guild_id, message_id, user_id, at.timestamp()))
         return True
@@ -205,7 +251,17 @@ class PromoStore:
     async def active_strikes(self, guild_id: int, user_id: int, since: datetime) -> int:
         """Strikes a member collected since `since` that were not pardoned."""
         cutoff = since.timestamp()
-        return sum(1 for at, active in (await self._book(guild_id, user_id)).values() if active and at > cutoff)
+        book = await self._book(guild_id, user_id, cutoff)
+        drop_until = cutoff - _DROP_MARGIN_S
+        active_count = old = 0
+        for at, active in book.values():
+            if at > cutoff:
+                active_count += active
+            elif at <= drop_until:
+                old += 1
+        if old > _EXPIRED_KEPT:
+            self._drop_expired((guild_id, user_id), book, drop_until)
+        return active_count
 
     async def strikes_of(self, guild_id: int, user_id: int) -> list[tuple[int, float, int]]:
         """(message id, at, active) of a member's strikes, newest first."""
