@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from bot.testing import START, Harness
 from plugins.engagement._config import EngagementConfig
-from plugins.engagement._metrics import p90
 
 PLUGIN = ("plugins.engagement:Engagement",)
 
@@ -174,7 +173,3 @@ async def test_report_figures_hook_gives_headline_numbers():
     assert mine["messages"] == 11 and mine["questions"] == 5 and mine["answered_share"] == 0.8
     assert mine["median_answer_minutes"] == 52.5
 
-
-def test_p90_is_nearest_rank():
-    assert p90([float(v) for v in range(10, 0, -1)]) == 9.0
-    assert p90([5.0]) == 5.0 and p90([]) is None

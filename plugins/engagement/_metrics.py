@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -53,12 +52,11 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def p90(values: list[float]) -> float | None:
-    """Nearest-rank 90th percentile."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+# Questions asked in a period (guild, start, end), and the answer times of those answered by its
+# end by someone other than the asker (an answer with no answerer, a thanked success, counts).
+_ASKED_IN = "guild_id = ? AND asked_at >= ? AND asked_at < ? AND deleted = 0"
+_ANSWER_SECONDS = (f"SELECT answered_at - asked_at FROM eng_questions WHERE {_ASKED_IN} "
+                   "AND answered_at <= ? AND answerer_id IS NOT author_id")
 
 
 async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
@@ -102,22 +100,20 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
 
     # the asker closing their own question ("nvm, figured it out") is logged with themselves as
     # the answerer: solved, but not an answer from someone else
-    questions = await db.fetchall(
-        "SELECT asked_at, answered_at, answerer_id = author_id FROM eng_questions WHERE guild_id = ? "
-        "AND asked_at >= ? AND asked_at < ? AND deleted = 0", (g, period.start_ts, period.end_ts))
-    starts = [day_start(d, tz) for d in range(s, e + 2)]
-    delays: list[float] = []
-    daily_delays: dict[int, list[float]] = {}
-    solved_alone = 0
-    for asked_at, answered_at, by_asker in questions:
-        if answered_at is not None and answered_at <= period.end_ts:
-            if by_asker:
-                solved_alone += 1
-                continue
-            minutes = (answered_at - asked_at) / 60
-            delays.append(minutes)
-            if with_daily:
-                daily_delays.setdefault(s + bisect_right(starts, asked_at) - 1, []).append(minutes)
+    # Counted and ranked by SQLite: a report over a long period never holds every question.
+    asked_in = (g, period.start_ts, period.end_ts)
+    asked, solved_alone, answered = await db.fetchone(
+        f"SELECT COUNT(*), COALESCE(SUM(answered_at <= ? AND answerer_id = author_id), 0), "
+        f"COALESCE(SUM(answered_at <= ? AND answerer_id IS NOT author_id), 0) FROM eng_questions WHERE {_ASKED_IN}",
+        (period.end_ts, period.end_ts, *asked_in))
+    median_minutes = p90_minutes = None
+    if answered:
+        async def nth(k: int) -> float:  # the k-th shortest answer time, in minutes
+            return await db.fetchval(f"{_ANSWER_SECONDS} ORDER BY 1 LIMIT 1 OFFSET ?",
+                                     (*asked_in, period.end_ts, k)) / 60
+        middle = await nth(answered // 2)
+        median_minutes = middle if answered % 2 else (await nth(answered // 2 - 1) + middle) / 2
+        p90_minutes = await nth(max(0, math.ceil(0.9 * answered) - 1))  # nearest rank
     unanswered_now = await db.fetchval(
         "SELECT COUNT(*) FROM eng_questions WHERE guild_id = ? AND asked_at >= ? AND asked_at < ? AND deleted = 0 "
         "AND (answered_at IS NULL OR answered_at > ?)",
@@ -137,9 +133,9 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         "retention": {"cohort": cohort, "retained": retained, "rate": _rate(retained, cohort)},
         "conversation_ratio": _rate(conversational, messages),
         "questions": {
-            "asked": len(questions), "answered": len(delays), "answered_share": _rate(len(delays), len(questions)),
-            "median_answer_minutes": round(statistics.median(delays), 1) if delays else None,
-            "p90_answer_minutes": round(p90(delays), 1) if delays else None,
+            "asked": asked, "answered": answered, "answered_share": _rate(answered, asked),
+            "median_answer_minutes": round(median_minutes, 1) if answered else None,
+            "p90_answer_minutes": round(p90_minutes, 1) if answered else None,
             "unanswered_now": unanswered_now, "solved_by_asker": solved_alone,
         },
         "busiest_channels": [{"channel_id": c, "messages": n, "share": _rate(n, messages)} for c, n in channels],
@@ -148,11 +144,14 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         by_day = dict(await db.fetchall(
             "SELECT day, SUM(messages) FROM eng_daily_channel WHERE guild_id = ? AND day BETWEEN ? AND ? GROUP BY day",
             (g, s, e)))
-        report["daily"] = [
-            {"date": _iso(d), "messages": by_day.get(d, 0), "active_members": per_day.get(d, 0),
-             "median_answer_minutes": round(statistics.median(daily_delays[d]), 1) if d in daily_delays else None}
-            for d in range(s, e + 1)
-        ]
+        starts = [day_start(d, tz) for d in range(s, e + 2)]
+        report["daily"] = []
+        for i, d in enumerate(range(s, e + 1)):  # one day's answer times at a time
+            seconds = await db.fetchall(f"{_ANSWER_SECONDS} AND asked_at >= ? AND asked_at < ?",
+                                        (*asked_in, period.end_ts, starts[i], starts[i + 1]))
+            report["daily"].append(
+                {"date": _iso(d), "messages": by_day.get(d, 0), "active_members": per_day.get(d, 0),
+                 "median_answer_minutes": round(statistics.median(t / 60 for (t,) in seconds), 1) if seconds else None})
     return report
 
 
