@@ -11,6 +11,7 @@ from bot._frozen import builder_of
 
 _FORWARD = discord.MessageReferenceType.forward  # forwards carry a reference too; they are not replies
 _Message = discord.Message
+_TextChannel = discord.TextChannel
 _Thread = discord.Thread
 _Forum = discord.ForumChannel
 
@@ -84,7 +85,13 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
     guild_id = guild.id if guild is not None else getattr(msg, "guild_id", None)
     if guild_id is None:
         return None
-    parent_id, category_id, is_thread, is_forum, owner_id = _channel_scope(msg.channel)
+    channel = msg.channel
+    if type(channel) is _TextChannel:  # `_channel_scope` for the usual case, without the call
+        parent_id = owner_id = None
+        category_id = channel.category_id
+        is_thread = is_forum = False
+    else:
+        parent_id, category_id, is_thread, is_forum, owner_id = _channel_scope(channel)
     reply_id = reply_author = None
     ref = msg.reference
     if ref is not None and ref.message_id is not None and msg.type in _REPLY_TYPES:
@@ -103,7 +110,7 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
     message_id = msg.id
     message = _MessageTwin(
         guild_id,
-        msg.channel.id,
+        channel.id,
         message_id,
         member_of(msg.author),
         content,
@@ -119,8 +126,8 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
         reply_author,
         tuple(ev.valid_text(a.filename) for a in attachments) if attachments else (),
         tuple(ev.valid_text(e.url) for e in embeds if e.url) if embeds else (),
-        msg.edited_at,
-        ev.valid_text(msg.channel.name) if is_thread else None,
+        msg._edited_timestamp,  # `edited_at` without the property call
+        ev.valid_text(channel.name) if is_thread else None,
     )
     message.__class__ = _MESSAGE
     return message
