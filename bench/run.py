@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import cProfile
 import gc
+import os
+import platform
 import pstats
 import statistics
 import sys
@@ -18,6 +20,21 @@ import time
 from bench._corpus import make_corpus
 from bench._floor import FloorMeter, ParseEach, measure_floor, raw_frames
 from bench._pipeline import run_pipeline
+
+
+def machine() -> str:
+    """The CPU, the CPUs this process may use, and the versions the figures depend on."""
+    import discord
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{cpu}, {cpus} CPU(s); {platform.python_implementation()} {platform.python_version()}, "
+            f"discord.py {discord.__version__}")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -69,6 +86,7 @@ async def _main(args: argparse.Namespace) -> dict[str, float]:
     live_med = statistics.median(live.per_message)
     figures["ratio_interleaved"] = live_med / live_floor_med
 
+    print(f"machine: {machine()}")
     print(f"corpus: {n} messages, seed {args.seed}; medians after 500 warm-up messages\n")
     print(f"{'stage':44} {'median µs':>9} {'p99 µs':>8}")
     print(f"{'discord.py floor (JSON decode + parse)':44} {_us(floor_med)} {_us(_pct(floor_times, 0.99))}")

@@ -158,3 +158,13 @@ def test_the_replay_stage_runs_its_child_on_one_core_and_restores_the_benchs_aff
                                capture_output=True, text=True, check=True)
     assert child.stdout.strip() == f"[{cpu}]"
     assert os.sched_getaffinity(0) == before
+
+
+def test_the_bench_says_which_machine_and_versions_its_figures_come_from():
+    import platform
+
+    from bench.run import machine
+
+    line = machine()
+    assert f"CPython {platform.python_version()}" in line or platform.python_implementation() != "CPython"
+    assert f"discord.py {discord.__version__}" in line and "CPU(s)" in line
