@@ -52,10 +52,11 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-# Questions asked in a period (guild, start, end), and the answer times of those answered by its
-# end by someone other than the asker (an answer with no answerer, a thanked success, counts).
+# Questions asked in a period (guild, start, end), and the answer times of those asked in
+# (guild, start, end) and answered by the period's end by someone other than the asker (an answer
+# with no answerer, a thanked success, counts). One range on asked_at each, so the index bounds it.
 _ASKED_IN = "guild_id = ? AND asked_at >= ? AND asked_at < ? AND deleted = 0"
-_ANSWER_SECONDS = (f"SELECT answered_at - asked_at FROM eng_questions WHERE {_ASKED_IN} "
+_ANSWER_SECONDS = (f"SELECT answered_at - asked_at AS t FROM eng_questions WHERE {_ASKED_IN} "
                    "AND answered_at <= ? AND answerer_id IS NOT author_id")
 
 
@@ -108,12 +109,14 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         (period.end_ts, period.end_ts, *asked_in))
     median_minutes = p90_minutes = None
     if answered:
-        async def nth(k: int) -> float:  # the k-th shortest answer time, in minutes
-            return await db.fetchval(f"{_ANSWER_SECONDS} ORDER BY 1 LIMIT 1 OFFSET ?",
-                                     (*asked_in, period.end_ts, k)) / 60
-        middle = await nth(answered // 2)
-        median_minutes = middle if answered % 2 else (await nth(answered // 2 - 1) + middle) / 2
-        p90_minutes = await nth(max(0, math.ceil(0.9 * answered) - 1))  # nearest rank
+        # the middle one or two answer times and the nearest-rank p90, from one sort
+        low, high, p90_rank = (answered - 1) // 2, answered // 2, max(0, math.ceil(0.9 * answered) - 1)
+        at_rank = dict(await db.fetchall(
+            f"SELECT k, t FROM (SELECT ROW_NUMBER() OVER (ORDER BY t) - 1 AS k, t FROM ({_ANSWER_SECONDS})) "
+            "WHERE k IN (?, ?, ?)",
+            (*asked_in, period.end_ts, low, high, p90_rank)))
+        median_minutes = (at_rank[low] / 60 + at_rank[high] / 60) / 2 if low != high else at_rank[low] / 60
+        p90_minutes = at_rank[p90_rank] / 60
     unanswered_now = await db.fetchval(
         "SELECT COUNT(*) FROM eng_questions WHERE guild_id = ? AND asked_at >= ? AND asked_at < ? AND deleted = 0 "
         "AND (answered_at IS NULL OR answered_at > ?)",
@@ -147,8 +150,8 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         starts = [day_start(d, tz) for d in range(s, e + 2)]
         report["daily"] = []
         for i, d in enumerate(range(s, e + 1)):  # one day's answer times at a time
-            seconds = await db.fetchall(f"{_ANSWER_SECONDS} AND asked_at >= ? AND asked_at < ?",
-                                        (*asked_in, period.end_ts, starts[i], starts[i + 1]))
+            day = (g, max(starts[i], period.start_ts), min(starts[i + 1], period.end_ts), period.end_ts)
+            seconds = await db.fetchall(_ANSWER_SECONDS, day)
             report["daily"].append(
                 {"date": _iso(d), "messages": by_day.get(d, 0), "active_members": per_day.get(d, 0),
                  "median_answer_minutes": round(statistics.median(t / 60 for (t,) in seconds), 1) if seconds else None})
