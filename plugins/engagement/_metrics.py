@@ -99,9 +99,9 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         "AND kind = 'leave' UNION SELECT user_id FROM eng_members WHERE guild_id = ? AND left_at >= ? AND left_at < ?)",
         (g, period.start_ts, period.end_ts, g, period.start_ts, period.end_ts), 0)
 
-    # the asker closing their own question ("nvm, figured it out") is logged with themselves as
-    # the answerer: solved, but not an answer from someone else
-    # Counted and ranked by SQLite: a report over a long period never holds every question.
+    # Counted and ranked by SQLite: a report over a long period never holds every question. The
+    # asker closing their own question ("nvm, figured it out") is logged with themselves as the
+    # answerer: solved, but not an answer from someone else.
     asked_in = (g, period.start_ts, period.end_ts)
     asked, solved_alone, answered = await db.fetchone(
         f"SELECT COUNT(*), COALESCE(SUM(answered_at <= ? AND answerer_id = author_id), 0), "
