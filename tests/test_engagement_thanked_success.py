@@ -76,3 +76,56 @@ async def test_thanks_that_closes_nothing():
         await h.send("thanks, that worked", author=h.member(11))  # not the asker
         await h.send("thanks, that worked", author=asker, channel_id=200)  # not where they asked
         assert question.jump_url in await nudged(h)
+
+
+async def _answer_minutes(h: Harness, question) -> float | None:
+    """Minutes from the question to its answer, as stored."""
+    await h.engine.writer.flush()
+    asked, answered = await h.engine.db.fetchone(
+        "SELECT asked_at, answered_at FROM eng_questions WHERE message_id = ?", (question.message_id,))
+    return None if answered is None else round((answered - asked) / 60, 3)
+
+
+async def test_a_thanked_success_is_answered_when_somebody_else_first_replied():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I reset my bot token?", author=asker)
+        question = h.last
+        h.advance(minutes=1)
+        await h.send("I already tried restarting it", author=asker)  # the asker's own messages are no reply
+        await h.send("Where is the changelog?", author=h.member(12))  # another question is no reply
+        await h.send("welcome! I'm a bot", author=h.member(13, bot=True))  # nor is a bot's message
+        h.advance(minutes=3)
+        await h.send("developer portal, Bot tab, Reset Token", author=helper)  # 4 minutes in
+        h.advance(minutes=20)
+        await h.send("lol", author=h.member(14))
+        await h.send("thanks, that worked!", author=asker)  # 24 minutes in
+        assert await _answer_minutes(h, question) == 4.0
+
+
+async def test_a_thanked_success_nobody_else_replied_to_is_answered_at_the_thanks():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker = h.member(10)
+        await h.send("how do I reset my bot token?", author=asker)
+        question = h.last
+        await h.send("developer portal, Bot tab", author=h.member(11), channel_id=200)  # elsewhere
+        h.advance(minutes=9)
+        await h.send("thanks everyone, it works now", author=asker)
+        assert await _answer_minutes(h, question) == 9.0
+
+
+async def test_a_reply_before_the_question_does_not_date_its_answer():
+    async with await Harness.create(builtins=PLUGIN, guild_config=cfg()) as h:
+        asker, helper = h.member(10), h.member(11)
+        await h.send("how do I reset my bot token?", author=asker)
+        first = h.last
+        h.advance(minutes=2)
+        await h.send("the developer portal has it", author=helper)
+        h.advance(minutes=5)
+        await h.send("and how do I rotate the client secret?", author=asker)  # a second question
+        second = h.last
+        h.advance(minutes=10)
+        await h.send("same page, OAuth2 tab", author=helper)  # its first reply: 10 minutes in
+        h.advance(minutes=3)
+        await h.send("thanks, that worked", author=asker)
+        assert (await _answer_minutes(h, first), await _answer_minutes(h, second)) == (2.0, 10.0)  # not 20, 13

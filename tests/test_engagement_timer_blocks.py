@@ -138,7 +138,9 @@ async def _run(seed: int, config: dict, eager: bool, block: int | None = None) -
         eng.settle()
         still_open = sorted(eng.questions[h.guild_id].open) if h.guild_id in eng.questions else []
         logged = await h.engine.db.fetchall("SELECT message_id, is_question FROM eng_messages ORDER BY 1")
-        return nudges, found, still_open, logged, follow_ups
+        # when each was answered (a thanked success dates its answer at the first reply)
+        answered_at = await h.engine.db.fetchall("SELECT message_id, answered_at FROM eng_questions ORDER BY 1")
+        return nudges, found, still_open, logged, follow_ups, answered_at
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -153,7 +155,7 @@ async def test_settling_at_every_timer_round_or_later_gives_the_same_answers_and
     eager = await _run(seed, config, eager=True)
     lazy = await _run(seed, config, eager=False)
     one_by_one = await _run(seed, config, eager=False, block=1)
-    nudges, found, still_open, logged, follow_ups = lazy
+    nudges, found, still_open, logged, follow_ups, _ = lazy
     assert len(found) > 50 and any(v is not None for v in found.values()) and any(v is None for v in found.values())
     counted = dict(logged)
     # follow-ups judged both ways: bumps and statements of open questions, and questions of their own

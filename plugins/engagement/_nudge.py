@@ -28,6 +28,7 @@ class OpenQuestion:
     due: float | None  # when to nudge; None when its channel is not monitored
     own_thread: bool = False
     nudged: bool = False
+    first_reply_at: float | None = None  # when someone else first posted in its channel, not asking
 
 
 class OpenQuestions:
@@ -45,6 +46,7 @@ class OpenQuestions:
         self.by_thread: dict[int, list[int]] = {}
         self.last_in_channel: dict[int, int] = {}  # channel id -> its latest open question
         self.asked_in: dict[int, dict[int, int]] = {}  # channel id -> {asker: open questions there}
+        self.awaiting_reply: dict[int, list[int]] = {}  # channel id -> open questions nobody else posted after
         self._due: list[tuple[float, int]] = []  # heap of (due time, question id)
         self._overdue: dict[int, None] = {}  # past due, not nudged yet (kept while rate-limited)
         self.nudge_times: deque[float] = deque()
@@ -68,6 +70,8 @@ class OpenQuestions:
         self.last_in_channel[q.channel_id] = q.message_id
         askers = self.asked_in.setdefault(q.channel_id, {})
         askers[q.author_id] = askers.get(q.author_id, 0) + 1
+        if q.first_reply_at is None:
+            self.awaiting_reply.setdefault(q.channel_id, []).append(q.message_id)
         if q.due is not None and not q.nudged:
             heapq.heappush(self._due, (q.due, q.message_id))
 
@@ -106,6 +110,8 @@ class OpenQuestions:
         _discard(self.by_thread, q.message_id, message_id)
         if q.own_thread:
             _discard(self.by_thread, q.channel_id, message_id)
+        if q.first_reply_at is None:
+            _discard(self.awaiting_reply, q.channel_id, message_id)
         if self.last_in_channel.get(q.channel_id) == message_id:
             del self.last_in_channel[q.channel_id]
         askers = self.asked_in.get(q.channel_id)
@@ -118,6 +124,24 @@ class OpenQuestions:
                 if not askers:
                     del self.asked_in[q.channel_id]
         return q
+
+    def replied(self, channel_id: int, uid: int, ts: float) -> None:
+        """Note `ts` as the first reply to the channel's waiting questions that `uid` did not ask."""
+        waiting = self.awaiting_reply.get(channel_id)
+        if waiting is None:
+            return
+        open_ = self.open
+        own = []
+        for qid in waiting:
+            q = open_[qid]
+            if q.author_id == uid:
+                own.append(qid)
+            else:
+                q.first_reply_at = ts
+        if own:
+            self.awaiting_reply[channel_id] = own
+        else:
+            del self.awaiting_reply[channel_id]
 
     def answered_by(self, m: Message, follow_up_s: float = 0.0, is_question: bool = False) -> list[int] | None:
         """Ids of open questions that `m` answers: someone else replies, mentions the asker, posts

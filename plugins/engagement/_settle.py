@@ -51,13 +51,19 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
 
     Only messages pass 2 has to look at are returned: questions, messages that can answer one
     (replies, mentions, thread posts, or any message when follow-ups count), and an asker's
-    message in the channel of their open question (`questions`) that may say it is solved.
+    message in the channel of their open question (`questions`) that may say it is solved, and
+    any message in a channel with a question nobody else has posted after yet (its first reply).
     `is question` is None where it was not needed (logging off for that channel), and
     (kind, log row) for a possible bump ("anyone?") or "solved" statement from someone who may
     have an open question there: only pass 2 knows whether they still have one at that point.
     """
     asked_here: dict[int, set[int]] = {}  # channel -> askers of this block's questions there
     asked_in: dict[int, dict[int, int]] = {}  # channel -> askers of the open questions there
+    awaiting: dict[int, list[int]] = {}  # channel -> open questions nobody else posted after yet
+    open_: dict[int, OpenQuestion] = {}
+    # channel -> askers of questions there nobody else has posted after, as far as this pass can
+    # tell (never fewer than pass 2 finds): a message from anyone else may be their first reply
+    waiting: dict[int, set[int]] = {}
     oq: OpenQuestions | None = None
     last_gid = None
     facts: list[tuple] = []
@@ -90,17 +96,24 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
             last_gid = gid
             oq = questions.get(gid)
             asked_in = oq.asked_in if oq is not None else {}
+            awaiting = oq.awaiting_reply if oq is not None else {}
+            open_ = oq.open if oq is not None else {}
+        chan = m.channel_id
         if is_q or not may_answer:
             # whether the author may have an open question in this channel: one open when the
             # block began, or one asked in the block (pass 2 knows for sure, in message order)
-            chan = m.channel_id
             mine = uid in asked_in.get(chan, _NOBODY) or uid in asked_here.get(chan, _NOBODY)
+        unreplied = waiting.get(chan)
+        if unreplied is None:
+            qids = awaiting.get(chan)
+            unreplied = waiting[chan] = {open_[q].author_id for q in qids} if qids else set()
         if is_q:
             local = asked_here.get(chan)
             if local is None:
                 asked_here[chan] = {uid}
             else:
                 local.add(uid)
+            unreplied.add(uid)  # (a bump or a "solved" statement too: pass 2 may find it a question)
             if mine and is_bump(content):
                 # "anyone?" under one's own open question is not a new question (decided in pass 2)
                 is_q = False
@@ -111,10 +124,15 @@ def log_block(block: list[tuple[Message, EngagementConfig]], log: LogBuffer | No
                 add_fact((m, c, ts, (_STATEMENT, len(log.messages) if log is not None else -1)))
             else:
                 add_fact((m, c, ts, is_q))
-        elif may_answer:
-            add_fact((m, c, ts, is_q))
-        elif mine and may_close(content):
-            add_fact((m, c, ts, is_q))  # "nvm, figured it out", "that fixed it, thanks all"
+        else:
+            # someone else's first message after a question is its first reply (pass 2 decides)
+            first_reply = bool(unreplied) and (uid not in unreplied or len(unreplied) > 1)
+            if first_reply:
+                waiting[chan] = {uid} if uid in unreplied else set()
+            if may_answer or first_reply:
+                add_fact((m, c, ts, is_q))
+            elif mine and may_close(content):
+                add_fact((m, c, ts, is_q))  # "nvm, figured it out", "that fixed it, thanks all"
         if add_row is None:
             continue
         if rid is not None and m.reply_to_author_id != uid:
@@ -164,6 +182,8 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
             if is_q is None:
                 continue  # a bump: it asks, so it answers nothing either, and it is not counted
         if oq is not None and oq.open:
+            if not is_q and m.channel_id in oq.awaiting_reply:  # (bots never get here)
+                oq.replied(m.channel_id, uid, ts)
             follow_up = c.follow_up_s
             if follow_up and is_q is None and m.channel_id in oq.last_in_channel:
                 is_q = c.is_question(m.content)
@@ -184,8 +204,10 @@ def track_block(facts: list[tuple], log: LogBuffer | None, questions: dict[int, 
                     if is_q is None:
                         is_q = c.is_question(m.content)
                     if not is_q:  # "nvm, figured it out", not "nvm, how do I do X instead?"
-                        # solved alone: the asker as answerer; "that fixed it, thanks all": someone unnamed
-                        answered(oq, asked_here, uid if how is SOLVED_ALONE else None, ts, gid, log)
+                        # solved alone: the asker as answerer; "that fixed it, thanks all": someone
+                        # unnamed, answering when somebody else first posted there after the question
+                        alone = how is SOLVED_ALONE
+                        answered(oq, asked_here, uid if alone else None, ts, gid, log, at_first_reply=not alone)
         if not is_q or not c.log_messages:
             continue
         if oq is None:
@@ -217,8 +239,13 @@ def _acknowledged(m: Message, asker: int) -> tuple[int | None, int | None]:
     return None, None
 
 
-def answered(oq: OpenQuestions, qids: list[int], helper: int | None, ts: float, gid: int, log: LogBuffer | None) -> None:
-    """Close questions answered by `helper` at `ts` (logged as answers); those too old by then stay."""
+def answered(oq: OpenQuestions, qids: list[int], helper: int | None, ts: float, gid: int, log: LogBuffer | None,
+             *, at_first_reply: bool = False) -> None:
+    """Close questions answered by `helper` at `ts` (logged as answers); those too old by then stay.
+
+    `at_first_reply`: the answer is dated when somebody else first posted in the question's channel
+    (`OpenQuestion.first_reply_at`), when anybody did.
+    """
     oldest = ts - oq.max_age_s
     open_ = oq.open
     for qid in qids:
@@ -227,7 +254,8 @@ def answered(oq: OpenQuestions, qids: list[int], helper: int | None, ts: float, 
             continue
         oq.remove(qid)
         if log is not None:
-            log.answers.append((ts, helper, gid, qid))
+            at = q.first_reply_at if at_first_reply and q.first_reply_at is not None else ts
+            log.answers.append((at, helper, gid, qid))
 
 
 def track_edit(event: MessageEdited, c: Settings, tz: ZoneInfo, questions: dict[int, OpenQuestions],
