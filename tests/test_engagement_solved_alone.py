@@ -114,7 +114,10 @@ async def test_the_report_counts_questions_solved_alone_apart_from_answers():
 
 
 @pytest.mark.parametrize("text", ["anyone?", "any ideas?", "still need help with this", "can anyone help?", "??",
-                                  "hello? anyone?", "still stuck, any ideas?"])
+                                  "hello? anyone?", "still stuck, any ideas?",
+                                  "jemand?", "noch jemand da?", "hilfe bitte?", "quelqu'un ?", "des idées ?",
+                                  "¿alguien?", "¿Alguien me puede ayudar?", "alguém?", "qualcuno?", "iemand?",
+                                  "¿¿??"])
 def test_what_is_a_bump(text):
     assert is_bump(text)
 
@@ -122,7 +125,8 @@ def test_what_is_a_bump(text):
 @pytest.mark.parametrize("text", ["what about windows?", "does anyone know how to fix this on windows?",
                                   "any ideas why it fails?", "is it the firewall?", "как поменять аватар бота?",
                                   "anyone on 3.12?", "help with 429?",
-                                  "机器人怎么设置头像？"])
+                                  "机器人怎么设置头像？", "wie geht das unter windows?", "¿y en windows?",
+                                  "l'erreur persiste ?", "jemand eine idee für python 3.12?"])
 def test_what_is_a_new_question(text):
     assert not is_bump(text)
 

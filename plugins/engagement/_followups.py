@@ -63,12 +63,21 @@ _NOT_HELPED = re.compile(r"(?<![\w'])(?:anyway|anyways|regardless|part|partly|pa
 
 
 # A bump under one's own open question asks nothing new: "anyone?", "any ideas?", "still need
-# help with this". Every word is one of these (English), at most eight, in at most 60 characters.
+# help with this", "jemand?", "¿alguien?". Every word is one of these, at most eight, in at most
+# 60 characters. The other languages are those of the question heuristic: someone, nobody, help,
+# please, still, ideas, hello, people.
 _BUMP_WORDS = frozenset(
     "anyone anybody someone somebody any one else ideas idea help helps please pls plz bump up ping still "
     "need needs stuck here guys so with this that it me my on can could would know thoughts suggestions "
-    "update updates news hello hi hey again the problem issue question".split())
-_WORD = re.compile(r"[a-z0-9']+")  # digits too: "anyone on 3.12?" asks something new
+    "update updates news hello hi hey again the problem issue question "
+    # de, fr, es, pt, it, nl
+    "jemand irgendwer irgendjemand niemand keiner hilfe bitte noch immer hier da ideen idee hallo leute kann "
+    "mir helfen quelqu'un personne aide svp stp des idées idée toujours encore bonjour salut peut aider m'aider "
+    "alguien nadie ayuda por favor todavía aún hola gente puede ayudar alguna "
+    "alguém alguem ninguém ninguem ajuda ideias ideia ainda olá ola pessoal pode ajudar "
+    "qualcuno nessuno aiuto per ancora ciao ragazzi può aiutare mi "
+    "iemand niemand hulp alsjeblieft aub ideeën nog steeds mensen helpen".split())
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # digits too: "anyone on 3.12?" asks something new
 
 
 def is_bump(text: str) -> bool:
@@ -76,12 +85,12 @@ def is_bump(text: str) -> bool:
     if len(text) > 60:
         return False
     lowered = text.lower()
-    first = lowered.partition(" ")[0].strip("?!.,;:")
+    first = lowered.partition(" ")[0].strip("?!.,;:¿¡")
     if first and first not in _BUMP_WORDS:
         return False  # "how do I…", "is there…": most questions fail on their first word
     found = _WORD.findall(lowered.replace("’", "'"))
-    if not found:  # "??" is a bump; a question in another script is not
-        return not any(ch.isalpha() for ch in text)
+    if not found:  # "??" is a bump
+        return True
     return len(found) <= 8 and _BUMP_WORDS.issuperset(found)
 
 
