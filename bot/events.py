@@ -8,7 +8,7 @@ use `at` (never the wall clock) for cooldowns, decay and windows, so replays beh
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot._frozen import frozen
 
@@ -80,6 +80,19 @@ class Message:
     def jump_url(self) -> str:
         """A Discord link to this message."""
         return message_link(self.guild_id, self.channel_id, self.message_id)
+
+
+DISCORD_EPOCH_MS = 1420070400000  # Discord ids (snowflakes) count milliseconds from 2015-01-01
+
+
+def snowflake_seconds(snowflake: int) -> float:
+    """When a Discord id was created, in Unix seconds (an id that is no snowflake reads as 2015)."""
+    return ((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    """When a Discord id was created (account creation time for a user id)."""
+    return datetime.fromtimestamp(snowflake_seconds(snowflake), UTC)
 
 
 def message_link(guild_id: int, channel_id: int, message_id: int) -> str:

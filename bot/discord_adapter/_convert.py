@@ -21,13 +21,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-_DISCORD_EPOCH_MS = 1420070400000
+_DISCORD_EPOCH_MS = ev.DISCORD_EPOCH_MS
 _EMPTY: frozenset[int] = frozenset()
-
-
-def snowflake_time(snowflake: int) -> datetime:
-    """When a Discord id was created (cheaper than discord.utils.snowflake_time)."""
-    return datetime.fromtimestamp(((snowflake >> 22) + _DISCORD_EPOCH_MS) / 1000, UTC)
+snowflake_time = ev.snowflake_time  # cheaper than discord.utils.snowflake_time
 
 
 _MEMBER_CACHE_SIZE = 20_000

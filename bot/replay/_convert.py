@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot import events as ev
@@ -20,7 +20,6 @@ THREAD_KINDS = frozenset({"GuildPublicThread", "GuildPrivateThread", "GuildNewsT
 MESSAGE_KINDS = frozenset({"Default", "Reply", "ChatInputCommand", "ContextMenuCommand"})
 RECENT_IDS = 100_000  # per generation: replies to older messages may lose their author
 MAX_NAMES = 500_000
-_DISCORD_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 _BOUNDARY = frozenset(" \t\n,.!?:;)]}>'\"")
 _EVERYONE = ("everyone", "here")
 _MAX_AT_SIGNS = 50  # bounded work on pathological content
@@ -41,11 +40,6 @@ class ChannelInfo:
     category_id: int | None
     is_thread: bool
     forum_parent: bool | None  # None: unknown, decided from the first message
-
-
-def snowflake_time(snowflake: int) -> datetime:
-    """When a Discord id was created (account creation time for a user id)."""
-    return _DISCORD_EPOCH + timedelta(milliseconds=snowflake >> 22)
 
 
 def _int(value: Any) -> int | None:
@@ -123,7 +117,7 @@ class Converter:
                              if i is not None)
         member = ev.Member(id=uid, display_name=ev.valid_text(str(name)), role_ids=role_ids,
                            joined_at=self._joined.get(uid),
-                           created_at=snowflake_time(uid), is_bot=bool(author.get("isBot")))
+                           created_at=ev.snowflake_time(uid), is_bot=bool(author.get("isBot")))
         if len(self._members) > MAX_NAMES:
             self._members.clear()
         self._members[aid] = (name, roles, member)

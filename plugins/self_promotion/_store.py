@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.events import snowflake_seconds
 from bot.storage import BatchedWriter, Database, Migration
 
 log = logging.getLogger("pitchfree.self_promotion.store")
@@ -84,12 +85,6 @@ _EXPIRED_KEPT = 16
 # Only strikes expired this long ago are dropped: messages arrive a little out of order, and a
 # window reaching back before the dropped ones costs a database read.
 _DROP_MARGIN_S = 86_400
-_DISCORD_EPOCH_MS = 1420070400000
-
-
-def _created_s(message_id: int) -> float:
-    """When a message was sent, from its snowflake id (ids that are no snowflakes read as 2015)."""
-    return ((message_id >> 22) + _DISCORD_EPOCH_MS) / 1000
 
 
 class PromoStore:
@@ -242,7 +237,7 @@ class PromoStore:
             return False
         horizon = self._horizons.get((guild_id, user_id))
         # Only a message sent before the horizon can have a strike that left the book.
-        if horizon is not None and _created_s(message_id) <= horizon and await self._struck(guild_id, message_id):
+        if horizon is not None and snowflake_seconds(message_id) <= horizon and await self._struck(guild_id, message_id):
             return False
         book[message_id] = [at.timestamp(), True]
         await self._write(INSERT_STRIKE, (guild_id, message_id, user_id, at.timestamp()))
