@@ -16,6 +16,18 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+async def promo_store(tmp_path):
+    """self_promotion's store on a migrated file database (no batched writer: rows go straight in)."""
+    from bot.storage import Database
+    from plugins.self_promotion._store import MIGRATIONS, PromoStore
+
+    db = await Database.open(tmp_path / "promo.db")
+    await db.migrate("self_promotion", MIGRATIONS)
+    yield PromoStore(db)
+    await db.close()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Stop database threads a failing test left running, so pytest exits instead of hanging.
 

@@ -9,9 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.storage import Database
-from plugins.self_promotion._store import MIGRATIONS, PromoStore
-
 START = datetime(2026, 2, 1, tzinfo=UTC)
 DECISIONS = ["delete", "delete+timeout", "strike", "observe", "reported", "delete+timeout+alert"]
 FEEDBACK = [None, "", "not promotion (by 5)", "Not promotion", "confirmed by 5", "not promotional"]
@@ -19,11 +16,8 @@ SIGNALS = ["invite", "cta:offer", "promo_domain", "trust_gate", "first_messages"
 
 
 @pytest.fixture
-async def store(tmp_path):
-    db = await Database.open(tmp_path / "promo.db")
-    await db.migrate("self_promotion", MIGRATIONS)
-    yield PromoStore(db)
-    await db.close()
+def store(promo_store):
+    return promo_store
 
 
 def by_hand(rows) -> dict:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.storage import Database
+from bot.events import DISCORD_EPOCH_MS
 from plugins.self_promotion import _store
-from plugins.self_promotion._store import MIGRATIONS, PromoStore
+from plugins.self_promotion._store import PromoStore
 
 GUILD, MEMBER = 1, 42
 DECAY = timedelta(days=30)
@@ -17,15 +17,12 @@ START = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
 def snowflake(at: datetime, n: int = 0) -> int:
     """A Discord id for a message sent at `at`."""
-    return ((int(at.timestamp() * 1000) - 1420070400000) << 22) + n
+    return ((int(at.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22) + n
 
 
 @pytest.fixture
-async def store(tmp_path):
-    db = await Database.open(tmp_path / "promo.db")
-    await db.migrate("self_promotion", MIGRATIONS)
-    yield PromoStore(db)
-    await db.close()
+def store(promo_store):
+    return promo_store
 
 
 async def _weekly_strikes(store: PromoStore, weeks: int) -> list[int]:
