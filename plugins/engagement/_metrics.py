@@ -118,8 +118,7 @@ async def compute(db: Database, guild_id: int, tz: ZoneInfo, period: Period,
         median_minutes = (at_rank[low] / 60 + at_rank[high] / 60) / 2 if low != high else at_rank[low] / 60
         p90_minutes = at_rank[p90_rank] / 60
     unanswered_now = await db.fetchval(
-        "SELECT COUNT(*) FROM eng_questions WHERE guild_id = ? AND asked_at >= ? AND asked_at < ? AND deleted = 0 "
-        "AND (answered_at IS NULL OR answered_at > ?)",
+        f"SELECT COUNT(*) FROM eng_questions WHERE {_ASKED_IN} AND (answered_at IS NULL OR answered_at > ?)",
         (g, period.end_ts - open_max_age_s, period.end_ts, period.end_ts), 0)
 
     channels = await db.fetchall(
