@@ -159,10 +159,11 @@ class PitchfreeBot(commands.Bot):
     async def on_message(self, message: discord.Message) -> None:
         if message.type is not _DEFAULT_TYPE and message.is_system():
             return  # "X joined"/"pinned a message" notices (an ordinary message skips the call)
+        event = conv.created(message, self._cached_message)
         user = self._connection.user
-        if user is not None and message.author.id == user.id:
-            return  # our own messages
-        await self.feed(conv.created(message, self._cached_message))
+        if user is not None and event is not None and event.message.author.id == user.id:
+            return  # our own messages (the converted author's id: no property call)
+        await self.feed(event)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if self.user is not None and payload.message.author.id == self.user.id:

@@ -11,6 +11,7 @@ from bot._frozen import builder_of
 
 _FORWARD = discord.MessageReferenceType.forward  # forwards carry a reference too; they are not replies
 _Message = discord.Message
+_Member = discord.Member
 _TextChannel = discord.TextChannel
 _Thread = discord.Thread
 _Forum = discord.ForumChannel
@@ -36,23 +37,34 @@ def member_of(user: discord.Member | discord.User | discord.abc.User) -> ev.Memb
     discord.py builds a new Member for every message, so the neutral one is cached by id and
     reused while roles, display name and join date are unchanged.
     """
-    roles = getattr(user, "_roles", None)  # SnowflakeList of role ids, without @everyone
-    name = user.display_name
-    joined = getattr(user, "joined_at", None)
-    cached = _members.get(user.id)
-    if cached is not None and cached[0] == roles and cached[1] == name and cached[2] == joined:
+    if type(user) is _Member:
+        # What `display_name`, `id` and `bot` return, without their property calls (a Member's
+        # user fields are properties reading its `_user`): this runs for every gateway message.
+        account = user._user
+        roles = user._roles  # SnowflakeList of role ids, without @everyone
+        name = user.nick or account.global_name or account.name
+        joined = user.joined_at
+        user_id = account.id
+    else:
+        account = user
+        roles = getattr(user, "_roles", None)
+        name = user.display_name
+        joined = getattr(user, "joined_at", None)
+        user_id = user.id
+    cached = _members.get(user_id)
+    if cached is not None and cached[1] == name and cached[2] == joined and cached[0] == roles:
         return cached[3]
     member = ev.Member(
-        user.id,
+        user_id,
         ev.valid_text(name),
         frozenset(roles) if roles else _EMPTY,
         joined,
-        snowflake_time(user.id),
-        user.bot,
+        snowflake_time(user_id),
+        account.bot,
     )
     if len(_members) >= _MEMBER_CACHE_SIZE:
         _members.clear()
-    _members[user.id] = (roles[:] if roles is not None else None, name, joined, member)  # SnowflakeList has no copy()
+    _members[user_id] = (roles[:] if roles is not None else None, name, joined, member)  # SnowflakeList has no copy()
     return member
 
 
@@ -72,10 +84,11 @@ _CREATED, _CreatedTwin = ev.MessageCreated, builder_of(ev.MessageCreated)
 _fromtimestamp = datetime.fromtimestamp
 
 
-def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
-    """A neutral message, or None outside guilds. `state_lookup(id)` finds cached reply targets.
+def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
+    """MESSAGE_CREATE -> MessageCreated (None outside guilds). `state_lookup(id)` finds cached reply targets.
 
-    Built positionally (in `ev.Message` field order): this runs for every gateway message.
+    The message is built positionally (in `ev.Message` field order) and in this one call: this
+    runs for every gateway message.
     """
     guild = msg.guild
     guild_id = guild.id if guild is not None else getattr(msg, "guild_id", None)
@@ -126,17 +139,15 @@ def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
         ev.valid_text(channel.name) if is_thread else None,
     )
     message.__class__ = _MESSAGE
-    return message
-
-
-def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
-    """MESSAGE_CREATE -> MessageCreated (None for DMs)."""
-    message = message_of(msg, state_lookup)
-    if message is None:
-        return None
     event = _CreatedTwin(message)
     event.__class__ = _CREATED
     return event
+
+
+def message_of(msg: discord.Message, state_lookup=None) -> ev.Message | None:
+    """A neutral message, or None outside guilds (see `created`)."""
+    event = created(msg, state_lookup)
+    return event.message if event is not None else None
 
 
 def edited(payload: discord.RawMessageUpdateEvent, state_lookup=None) -> ev.MessageEdited | None:

@@ -102,7 +102,7 @@ class PlainCheck:
         self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
         # one small stdlib regex per key: its phrases laid out as a character trie
-        self.by_key = {key: re.compile(_alternation({t.decode() for t in texts}).encode()).search
+        self.by_key = {key: re.compile(_keyed_pattern(key.decode(), {t.decode() for t in texts}).encode()).search
                        for key, texts in by_key.items()}
         self.needles = tuple(sorted(needles))
 
@@ -137,7 +137,11 @@ class PlainCheck:
         # `*` phrase's text has no closing space, so its last token may run on).
         joined = b" " + b" ".join(words) + b" "
         by_key = self.by_key
-        found = [key for key in gate.intersection(words) if key in by_key and by_key[key](joined)]
+        found = []
+        for key in gate.intersection(words):
+            search = by_key.get(key)
+            if search is not None and search(joined) is not None:
+                found.append(key)
         if not found:
             return True
         return None if self.spelled_keys.issuperset(found) else False
@@ -148,23 +152,21 @@ def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     return rarest(tokens[:-1] if trail else tokens)  # never empty: a lone `word*` is a needle
 
 
-def _alternation(texts: set[str]) -> str:
-    """A regex matching any of `texts` (over [a-z0-9 ]) at one place, laid out as a character trie.
+def _keyed_pattern(key: str, texts: set[str]) -> str:
+    """A regex finding any of `texts` (each holds the run `key`, space-padded) where `key` occurs.
 
-    Stdlib regexes try alternatives one by one, so shared prefixes are matched once. A text that
-    another one starts with is enough on its own: only whether something matches counts.
+    It starts with the literal " key ", so the regex engine only stops where the key is (an
+    alternation of whole phrases would be tried at every space): from there it matches the
+    rest of a phrase and looks behind for the whole of it (one fixed width per phrase).
     """
-    trie: dict = {}
+    padded = f" {key} "
+    rests: dict[str, set[str]] = {}
     for text in texts:
-        node = trie
-        for ch in text:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(trie)
+        at = text.index(padded)
+        rests.setdefault(text[at + len(padded):], set()).add(text)
+    branches = []
+    for rest, whole in sorted(rests.items()):
+        # a phrase that starts with the key needs nothing behind it, whatever the others need
+        behind = "" if padded + rest in whole else "|".join(f"(?<={re.escape(t)})" for t in sorted(whole, key=len))
+        branches.append(re.escape(rest) + (f"(?:{behind})" if "|" in behind else behind))
+    return re.escape(padded) + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")")
