@@ -7,7 +7,7 @@ import contextlib
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import UTC, datetime
 from types import CoroutineType
 from typing import Any
@@ -16,7 +16,7 @@ import pluggy
 from pydantic import BaseModel
 
 from bot import events as ev
-from bot._calls import Calls, compile_calls
+from bot._calls import Calls, Stop, compile_calls
 from bot.actions import Action, Audit, ModAlert, RecordCase
 from bot.commands import ButtonClick, CommandSpec, Invocation, Permission, Response
 from bot.config import ConfigStore, GuildConfig, LoadReport
@@ -40,6 +40,7 @@ HOOK_FOR_EVENT: dict[type, str] = {
 STORAGE_ALERT_INTERVAL_S = 600
 _CREATED = ev.MessageCreated
 _SEEN_LIMIT = 50_000  # recent event ids remembered to drop gateway replays
+_NO_CALLS: dict = {}
 
 
 def plugin_models(pm: pluggy.PluginManager) -> dict[str, type[BaseModel]]:
@@ -163,33 +164,51 @@ class Engine:
 
     async def dispatch(self, event: ev.Event) -> list[ActionResult]:
         """Send an event to every enabled plugin and execute the actions they return."""
+        pending = self.handle(event)
+        return [] if pending is None else await pending
+
+    def handle(self, event: ev.Event) -> Coroutine[Any, Any, list[ActionResult]] | None:
+        """`dispatch` without a coroutine of its own for the usual event.
+
+        None when the event is settled (a replayed one, or no plugin returned anything);
+        otherwise a coroutine to await for the rest (finishing a plugin's result, the other
+        plugins, executing the actions), whose value is what `dispatch` returns.
+        """
         # A new message is remembered by its id (an int): no event-id string for every message.
         # Other events' ids are strings, so the two kinds of key never collide.
-        key = event.message.message_id if type(event) is _CREATED else event.event_id
+        if type(event) is _CREATED:
+            message = event.message
+            key, guild_id = message.message_id, message.guild_id
+        else:
+            key, guild_id = event.event_id, event.guild_id
         seen = self._seen
         if key in seen or key in self._seen_before:
             self.duplicates_dropped += 1
-            return []
+            return None
         seen.add(key)
         if len(seen) >= _SEEN_LIMIT:
             self._seen_before, self._seen = seen, set()
         self.events_processed += 1
         hook = HOOK_FOR_EVENT[type(event)]
-        guild = self.config.guild(event.guild_id)
+        guild = self.config.guild(guild_id)
         caller = self.caller
         if caller.trace or caller.timings is not None:
-            return await self._dispatch_from(event, hook, guild, 0, None)
-        by_guild = self._calls.get(hook)
-        calls = by_guild.get(event.guild_id) if by_guild is not None else None
+            return self._dispatch_from(event, hook, guild, 0, None)
+        calls = self._calls.get(hook, _NO_CALLS).get(guild_id)
         if calls is None or calls.guild is not guild or calls.impls is not caller._impls.get(hook):
-            calls = self._compile(hook, guild, event.guild_id)
+            calls = self._compile(hook, guild, guild_id)
         stop = calls.run(event)
         if stop is None:  # the usual case: every plugin settled the event without actions
-            return []
+            return None
+        return self._dispatch_rest(event, hook, guild, stop)
+
+    async def _dispatch_rest(self, event: ev.Event, hook: str, guild: GuildConfig, stop: Stop) -> list[ActionResult]:
+        """Finish the call the generated calls stopped at, then carry on with the general loop."""
         index, value, _, raised = stop
         if index < 0:
             return await self._dispatch_from(event, hook, guild, 0, None)
-        impl, _, ctx = self._plan(hook)[1][index]
+        caller = self.caller
+        impl = self._plan(hook)[1][index][0]
         actions = None
         try:
             if raised:

@@ -11,7 +11,7 @@ from bot.discord_adapter._bot import PitchfreeBot
 
 
 class SlowEngine:
-    """Just what PitchfreeBot uses of an engine; `dispatch` waits until `release` is set."""
+    """Just what PitchfreeBot uses of an engine; each event's work waits until `release` is set."""
 
     def __init__(self, fail_on: int | None = None) -> None:
         self.services: dict = {}
@@ -21,6 +21,10 @@ class SlowEngine:
         self.finished: list[int] = []
         self.stopped_after: list[int] | None = None
         self.fail_on = fail_on
+
+    def handle(self, event):
+        """As `Engine.handle`: the work left to await (here, always some)."""
+        return self.dispatch(event)
 
     async def dispatch(self, event) -> list:
         message_id = event.message.message_id

@@ -120,7 +120,9 @@ class PitchfreeBot(commands.Bot):
             return
         self._inflight += 1
         try:
-            await self.engine.dispatch(event)
+            pending = self.engine.handle(event)  # `dispatch`, without a coroutine for the usual event
+            if pending is not None:
+                await pending
         except Exception:
             log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
                           getattr(event, "guild_id", "?"))

@@ -194,7 +194,7 @@ async def _drive_records(engine, executor, readers, converter, collector, proble
     first = last = next_tick = None
     count = 0
     started = time.perf_counter()
-    dispatch = engine.dispatch
+    handle = engine.handle  # `dispatch`, without a coroutine for the usual event
     writer = engine.writer
     if writer is not None:
         writer.wake_for_urgent = False  # a dry run: moderation records go with the next batch
@@ -212,7 +212,9 @@ async def _drive_records(engine, executor, readers, converter, collector, proble
             if events is None:
                 continue
             for event in events:
-                await dispatch(event)
+                pending = handle(event)
+                if pending is not None:
+                    await pending
                 if executor.actions:
                     collector.handle(executor.actions, event, event.at)
                     executor.clear()
