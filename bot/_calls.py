@@ -31,12 +31,17 @@ _ARGS = {1: "event", 2: "event, config", 3: "event, config, ctx", 4: "event, ctx
 
 
 class Calls:
-    """A hook's generated calls for one community, valid while its config and implementations are."""
+    """A hook's generated calls for one community, valid while its config and implementations are.
 
-    __slots__ = ("guild", "impls", "run")
+    `generation` is the config store's when the calls were built (the engine rebuilds them after
+    a reload); `impls` is the hook caller's tuple of implementations they call.
+    """
+
+    __slots__ = ("guild", "impls", "run", "generation")
 
     def __init__(self, guild: GuildConfig, impls: tuple[Impl, ...], run: Callable[[Any], Stop | None]) -> None:
         self.guild, self.impls, self.run = guild, impls, run
+        self.generation = -1
 
 
 def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[PluginContext],

@@ -190,17 +190,16 @@ class Engine:
             self._seen_before, self._seen = seen, set()
         self.events_processed += 1
         hook = HOOK_FOR_EVENT[type(event)]
-        guild = self.config.guild(guild_id)
         caller = self.caller
         if caller.trace or caller.timings is not None:
-            return self._dispatch_from(event, hook, guild, 0, None)
+            return self._dispatch_from(event, hook, self.config.guild(guild_id), 0, None)
         calls = self._calls.get(hook, _NO_CALLS).get(guild_id)
-        if calls is None or calls.guild is not guild or calls.impls is not caller._impls.get(hook):
-            calls = self._compile(hook, guild, guild_id)
+        if calls is None or calls.generation != self.config.generation or calls.impls is not caller._impls.get(hook):
+            calls = self._compile(hook, guild_id)
         stop = calls.run(event)
         if stop is None:  # the usual case: every plugin settled the event without actions
             return None
-        return self._dispatch_rest(event, hook, guild, stop)
+        return self._dispatch_rest(event, hook, calls.guild, stop)
 
     async def _dispatch_rest(self, event: ev.Event, hook: str, guild: GuildConfig, stop: Stop) -> list[ActionResult]:
         """Finish the call the generated calls stopped at, then carry on with the general loop."""
@@ -222,10 +221,11 @@ class Engine:
             actions = self._checked(impl.plugin, hook, value, event.event_id)
         return await self._dispatch_from(event, hook, guild, index + 1, actions)
 
-    def _compile(self, hook: str, guild: GuildConfig, guild_id: int | None) -> Calls:
-        """Build (and keep) the hook's generated calls for this community (see bot._calls)."""
+    def _compile(self, hook: str, guild_id: int | None) -> Calls:
+        """Build (and keep) the hook's generated calls for this community's current config (see bot._calls)."""
         impls, plan = self._plan(hook)
-        calls = compile_calls(guild, impls, [ctx for _, _, ctx in plan], _scope)
+        calls = compile_calls(self.config.guild(guild_id), impls, [ctx for _, _, ctx in plan], _scope)
+        calls.generation = self.config.generation
         self._calls.setdefault(hook, {})[guild_id] = calls
         return calls
 

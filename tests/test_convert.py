@@ -65,3 +65,26 @@ def test_lone_surrogates_become_replacement_characters():
     assert m.author.display_name == "Nick\ufffd" and m.attachment_names == ("a\ufffd.png",)
     for text in (m.content, m.author.display_name, *m.attachment_names):
         text.encode("utf-8")  # no UnicodeEncodeError
+
+
+def test_member_fields_read_off_the_user_match_discord_py():
+    """The adapter reads a member's name, id and bot flag from its user, skipping discord.py's
+    properties: the results must be what those properties return, for members and plain users."""
+    corpus = make_corpus(60, seed=6)
+    variants = []
+    for i, (nick, global_name, bot) in enumerate([("Nick", "Global", False), (None, "Global", False),
+                                                  (None, None, False), (None, None, True), ("", "G", False)]):
+        payload = copy.deepcopy(corpus.payloads[i])
+        payload["member"]["nick"] = nick
+        payload["author"] = dict(payload["author"], global_name=global_name, bot=bot, id=str(950 + i),
+                                 username=f"name{i}")
+        variants.append(payload)
+    webhook = copy.deepcopy(corpus.payloads[10])
+    del webhook["member"]  # no member data: discord.py gives a plain User
+    variants.append(webhook)
+    for payload in variants:
+        [msg] = parse(corpus, [payload])
+        author = created(msg).message.author
+        expected = msg.author
+        assert (author.id, author.display_name, author.is_bot) == (expected.id, expected.display_name, expected.bot)
+    assert [created(m).message.author.display_name for m in parse(corpus, variants[:3])] == ["Nick", "Global", "name2"]
