@@ -267,3 +267,23 @@ def test_queued_plain_messages_are_counted_before_any_read():
     for _ in range(_QUEUE_LIMIT):
         memory.queue_plain(1, 12, 20)
     assert not memory._queued and memory.peek(1, 12).seen == _QUEUE_LIMIT  # a full queue settles itself
+
+
+async def test_a_link_below_the_threshold_is_settled_without_a_coroutine():
+    """Only resolving invites and enforcing wait on anything: the hook returns None at once for a
+    link that is not promotion, and a coroutine for promotion or an invite (which it awaits)."""
+    async with await harness() as h:
+        member = await regular(h, 10)
+        plugin = h.engine.pm.get_plugin("self_promotion")
+        ctx = h.engine.context("self_promotion")
+        config = h.engine.config.guild(h.guild_id).plugins["self_promotion"].base
+
+        def hook(text: str):
+            return plugin.pitchfree_message(MessageCreated(h.message(text, member)), config, ctx)
+
+        assert hook("the docs are at https://docs.python.org/3/library/asyncio.html") is None
+        promo = hook(PROMO + " https://youtube.com/@someone")
+        assert promo is not None and case(await promo).decision == "delete+notice"
+        invite = hook("join us discord.gg/abcdef")
+        assert invite is not None
+        await invite  # resolved offline: no resolver service, so only its link signals count

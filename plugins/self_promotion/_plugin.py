@@ -115,8 +115,9 @@ class SelfPromotion:
     def pitchfree_message(self, event: MessageCreated, config: Any, ctx: PluginContext):
         """Score a new message; enforce the ladder when it reaches the threshold.
 
-        Not `async` on purpose: an ordinary message is settled here without creating a coroutine;
-        otherwise the scoring coroutine is returned and the hook caller awaits it.
+        Not `async` on purpose: an ordinary message, and a link that is not promotion, are settled
+        here without creating a coroutine; otherwise the coroutine that resolves invites or
+        enforces the ladder is returned and the hook caller awaits it.
         """
         return self._check(event.message, config, ctx, False)
 
@@ -130,7 +131,7 @@ class SelfPromotion:
         return None if pending is None else await pending
 
     def _check(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext, edited: bool):
-        """None when the message is settled (bot, exempt, nothing in its text), else the scoring coroutine."""
+        """None when the message is settled (bot, exempt, nothing in its text, below the threshold), else a coroutine."""
         author = msg.author
         if author.is_bot:
             return None
@@ -149,26 +150,42 @@ class SelfPromotion:
             return None
         return self._score(msg, config, ctx, det, edited)
 
-    async def _score(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext, det: Detector,
-                     edited: bool):
+    def _score(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext, det: Detector,
+               edited: bool):
+        """Score a message that is not plain: None when it stays below the threshold, else a coroutine.
+
+        Only resolving invites and enforcing wait on anything, so a link that is not promotion
+        (most of them) is settled here without a coroutine.
+        """
         author = msg.author
         learned = self._learned.get(msg.guild_id, _NO_LEARNED)
         content = det.content(msg.content, msg.embed_urls, learned[0], learned[1], screened=True)
         hist = self.memory.get(msg.guild_id, author.id, det.history)
         if not edited and hist.seen < PERSIST_CAP:
             self.memory.dirty.add((msg.guild_id, author.id))
-        signals = list(content.signals)
         if content.invites:
-            foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
-            if foreign and config.weights.invite > 0:
-                signals.insert(0, Signal("invite", config.weights.invite, ", ".join(foreign)[:200]))
+            return self._score_invites(msg, config, ctx, content, hist, edited)
+        return self._decide(msg, config, ctx, content, list(content.signals), hist, edited)
+
+    async def _score_invites(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext,
+                             content: Content, hist: MemberHistory, edited: bool):
+        signals = list(content.signals)
+        foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
+        if foreign and config.weights.invite > 0:
+            signals.insert(0, Signal("invite", config.weights.invite, ", ".join(foreign)[:200]))
+        enforcing = self._decide(msg, config, ctx, content, signals, hist, edited)
+        return None if enforcing is None else await enforcing
+
+    def _decide(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext, content: Content,
+                signals: list[Signal], hist: MemberHistory, edited: bool):
+        """None when the message stays below the threshold or is allowed here, else the enforcing coroutine."""
         signals, allowed = self._context(msg, config, content, signals, hist, edited)
         score = round(sum(s.weight for s in signals), 6)  # 0.3 + 0.35 + 0.35 must reach 1.0
         if allowed or score < config.threshold:
             return None
-        if ctx.is_moderator(msg.guild_id, author):
+        if ctx.is_moderator(msg.guild_id, msg.author):
             return None
-        return await self._enforce(msg, config, ctx, signals, score, content)
+        return self._enforce(msg, config, ctx, signals, score, content)
 
     def _context(self, msg: Message, config: SelfPromotionConfig, content: Content, signals: list[Signal],
                  hist: MemberHistory, edited: bool) -> tuple[list[Signal], bool]:
