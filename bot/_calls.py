@@ -5,8 +5,10 @@ each plugin settles it in a few dozen bytecodes. A loop over the plugins cost mo
 (unpacking its entries, finding each plugin's rules, branching on argument shapes and timers:
 about a third of the bytecodes an ordinary message runs). So for each community and hook the
 engine builds, once, a function that calls each enabled implementation in order, positionally,
-with its config and context bound as constants; a plugin with overrides resolves them inline,
-and a disabled one is left out.
+with its config and context bound (closure variables); a plugin with overrides resolves them
+inline, and a disabled one is left out. The code is compiled once per layout (each plugin's
+argument shape and whether it is on, off or has overrides) and shared by every community laid
+out alike.
 
 The function returns None when every implementation returned None (the usual case). At the
 first one that returns something, or raises, it stops and returns
@@ -49,45 +51,69 @@ def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[Pl
     """The unrolled calls of `impls` under `guild`'s rules.
 
     An implementation whose arguments are not one of the engine's positional shapes is called
-    with keyword arguments by the general loop, so such a hook is not unrolled.
+    with keyword arguments by the general loop, so such a hook is not unrolled. The source
+    depends only on each implementation's shape and on whether its plugin is on, off or has
+    overrides, so communities alike share one compiled factory; each gets a closure over its
+    own functions, configs and contexts.
     """
     if any(impl.event_shape == 0 for impl in impls):
         return Calls(guild, impls, _general)
-    names: dict[str, Any] = {"_scope": scope}
-    lines = ["def run(event):"]
-    if any(_rules(guild, impl) is not None and _rules(guild, impl).overrides for impl in impls):
-        lines.append("    where = None")
+    layout, bound = [], {"_scope": scope}
     for i, (impl, ctx) in enumerate(zip(impls, contexts, strict=True)):
-        rules = _rules(guild, impl)
-        names[f"f{i}"], names[f"x{i}"] = impl.function, ctx
-        indent = "    "
-        if rules is None:
-            names[f"c{i}"] = None
-        elif rules.overrides:
-            names[f"r{i}"] = rules
-            lines += ["    where = where or _scope(event)",
-                      f"    enabled, c{i} = r{i}.resolve(*where)",
-                      "    if enabled:"]
-            indent = "        "
-        elif rules.enabled:
-            names[f"c{i}"] = rules.base
+        rules = guild.plugins.get(impl.plugin)
+        if rules is not None and rules.overrides:
+            layout.append((impl.event_shape, "resolve"))
+            bound[f"r{i}"] = rules
+        elif rules is None or rules.enabled:
+            layout.append((impl.event_shape, "call"))
+            bound[f"c{i}"] = rules.base if rules is not None else None
         else:
+            layout.append((impl.event_shape, "off"))
             continue
-        call = f"f{i}({_ARGS[impl.event_shape].replace('config', f'c{i}').replace('ctx', f'x{i}')})"
-        lines += [f"{indent}try:",
-                  f"{indent}    result = {call}",
-                  f"{indent}except Exception as exc:",
-                  f"{indent}    return {i}, exc, c{i}, True",
-                  f"{indent}if result is not None:",
-                  f"{indent}    return {i}, result, c{i}, False"]
-    lines.append("    return None")
-    exec(compile("\n".join(lines), f"<pitchfree calls: {len(impls)} plugin(s)>", "exec"), names)
-    return Calls(guild, impls, names["run"])
+        bound[f"f{i}"], bound[f"x{i}"] = impl.function, ctx
+    key = tuple(layout)
+    factory = _factories.get(key)
+    if factory is None:
+        if len(_factories) >= _MAX_FACTORIES:
+            _factories.clear()
+        factory = _factories[key] = _factory(key)
+    return Calls(guild, impls, factory(**bound))
+
+
+_factories: dict[tuple[tuple[int, str], ...], Callable[..., Callable[[Any], Stop | None]]] = {}
+_MAX_FACTORIES = 256
+
+
+def _factory(layout: tuple[tuple[int, str], ...]) -> Callable[..., Callable[[Any], Stop | None]]:
+    """Compile `make(...)`, which returns the unrolled `run(event)` for one community's bindings."""
+    params, body = ["_scope"], []
+    if any(kind == "resolve" for _, kind in layout):
+        body.append("        where = None")
+    for i, (shape, kind) in enumerate(layout):
+        if kind == "off":
+            continue
+        params += [f"f{i}", f"x{i}"]
+        indent = "        "
+        if kind == "resolve":
+            params.append(f"r{i}")
+            body += ["        where = where or _scope(event)",
+                     f"        enabled, c{i} = r{i}.resolve(*where)",
+                     "        if enabled:"]
+            indent += "    "
+        else:
+            params.append(f"c{i}")
+        call = f"f{i}({_ARGS[shape].replace('config', f'c{i}').replace('ctx', f'x{i}')})"
+        body += [f"{indent}try:",
+                 f"{indent}    result = {call}",
+                 f"{indent}except Exception as exc:",
+                 f"{indent}    return {i}, exc, c{i}, True",
+                 f"{indent}if result is not None:",
+                 f"{indent}    return {i}, result, c{i}, False"]
+    lines = [f"def make({', '.join(params)}):", "    def run(event):", *body, "        return None", "    return run"]
+    names: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<pitchfree calls: {len(layout)} plugin(s)>", "exec"), names)
+    return names["make"]
 
 
 def _general(event: Any) -> Stop:
     return GENERAL
-
-
-def _rules(guild: GuildConfig, impl: Impl):
-    return guild.plugins.get(impl.plugin)

@@ -105,6 +105,8 @@ class Engine:
         self._seen_before: set[int | str] = set()
         self._plans: dict[str, tuple[tuple[Impl, ...], tuple[tuple[Impl, int, PluginContext], ...]]] = {}
         self._calls: dict[str, dict[int | None, Calls]] = {}  # per hook and community
+        self._shared_calls: dict[tuple[str, int], Calls] = {}  # per hook and config object
+        self._shared_generation = -1
         self._commands: list[tuple[str, CommandSpec]] | None = None
         self._background: set[asyncio.Task] = set()
 
@@ -222,10 +224,20 @@ class Engine:
         return await self._dispatch_from(event, hook, guild, index + 1, actions)
 
     def _compile(self, hook: str, guild_id: int | None) -> Calls:
-        """Build (and keep) the hook's generated calls for this community's current config (see bot._calls)."""
+        """Build (and keep) the hook's generated calls for this community's current config (see bot._calls).
+
+        Communities without a file of their own share the default config, and so its calls.
+        """
         impls, plan = self._plan(hook)
-        calls = compile_calls(self.config.guild(guild_id), impls, [ctx for _, _, ctx in plan], _scope)
-        calls.generation = self.config.generation
+        guild, generation = self.config.guild(guild_id), self.config.generation
+        if self._shared_generation != generation:
+            self._shared_calls.clear()
+            self._shared_generation = generation
+        calls = self._shared_calls.get((hook, id(guild)))
+        if calls is None or calls.guild is not guild or calls.impls is not impls:
+            calls = compile_calls(guild, impls, [ctx for _, _, ctx in plan], _scope)
+            calls.generation = generation
+            self._shared_calls[(hook, id(guild))] = calls
         self._calls.setdefault(hook, {})[guild_id] = calls
         return calls
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 import yaml
 
@@ -161,3 +162,24 @@ async def test_handle_settles_the_usual_event_without_a_coroutine():
         results = await pending
         assert [r.action.kind for r in results] == ["delete_message"]
         assert h.engine.duplicates_dropped == 1
+
+
+async def test_communities_alike_share_their_calls():
+    """Communities on the default config share one set of calls; others get a closure of their own
+    over the same compiled code when their plugins are on and off alike."""
+    from bot.events import MessageCreated
+
+    log: list = []
+    found = plugins(log)
+    async with await Harness.create(plugins={"deleter": found["deleter"], "watcher": found["watcher"]},
+                                    guild_config={"plugins": {"deleter": {"word": "ham"}}}) as h:
+        member = h.member(1)
+        for guild_id in (h.guild_id, 7001, 7002):
+            await h.dispatch(MessageCreated(replace(h.message("spam and ham", member), guild_id=guild_id)))
+        by_guild = h.engine._calls["pitchfree_message"]
+        own, first, second = by_guild[h.guild_id], by_guild[7001], by_guild[7002]
+        assert first is second and own is not first
+        assert own.run.__code__ is first.run.__code__  # same layout: one compiled factory
+        deleted = [(a.guild_id, a.kind) for a in h.executor.actions]
+        assert deleted == [(h.guild_id, "delete_message"), (7001, "delete_message"), (7002, "delete_message")]
+        assert [entry[2] for entry in log if entry[0] == "watcher"] == ["spam", "spam", "spam"]
