@@ -213,7 +213,8 @@ class Engine:
         actions = None
         try:
             if raised:
-                caller.record_exception(hook, impl, value, event.event_id)
+                if not isinstance(value, Failed):  # as the general loop: Failed is already recorded
+                    caller.record_exception(hook, impl, value, event.event_id)
                 value = None
             elif type(value) is CoroutineType:  # an async hook, or a plain hook's slow path
                 value = await caller.finish(hook, impl, value, event.event_id, timed=False)
