@@ -36,14 +36,16 @@ class Calls:
     """A hook's generated calls for one community, valid while its config and implementations are.
 
     `generation` is the config store's when the calls were built (the engine rebuilds them after
-    a reload); `impls` is the hook caller's tuple of implementations they call.
+    a reload); `impls` is the hook caller's tuple of implementations they call, and `plan` the
+    engine's (implementation, argument shape, context) entries for them, in the same order.
     """
 
-    __slots__ = ("guild", "impls", "run", "generation")
+    __slots__ = ("guild", "impls", "run", "generation", "plan")
 
     def __init__(self, guild: GuildConfig, impls: tuple[Impl, ...], run: Callable[[Any], Stop | None]) -> None:
         self.guild, self.impls, self.run = guild, impls, run
         self.generation = -1
+        self.plan: tuple = ()
 
 
 def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[PluginContext],

@@ -194,22 +194,26 @@ class Engine:
         hook = HOOK_FOR_EVENT[type(event)]
         caller = self.caller
         if caller.trace or caller.timings is not None:
-            return self._dispatch_from(event, hook, self.config.guild(guild_id), 0, None)
+            return self._dispatch_from(event, hook, self.config.guild(guild_id), self._plan(hook)[1], None)
         calls = self._calls.get(hook, _NO_CALLS).get(guild_id)
         if calls is None or calls.generation != self.config.generation or calls.impls is not caller._impls.get(hook):
             calls = self._compile(hook, guild_id)
         stop = calls.run(event)
         if stop is None:  # the usual case: every plugin settled the event without actions
             return None
-        return self._dispatch_rest(event, hook, calls.guild, stop)
+        return self._dispatch_rest(event, hook, calls, stop)
 
-    async def _dispatch_rest(self, event: ev.Event, hook: str, guild: GuildConfig, stop: Stop) -> list[ActionResult]:
-        """Finish the call the generated calls stopped at, then carry on with the general loop."""
+    async def _dispatch_rest(self, event: ev.Event, hook: str, calls: Calls, stop: Stop) -> list[ActionResult]:
+        """Finish the call the generated calls stopped at, then carry on with the general loop.
+
+        The rest of the round uses the implementations the calls were built from, even if plugins
+        change while a coroutine here waits.
+        """
         index, value, _, raised = stop
         if index < 0:
-            return await self._dispatch_from(event, hook, guild, 0, None)
+            return await self._dispatch_from(event, hook, calls.guild, calls.plan, None)
         caller = self.caller
-        impl = self._plan(hook)[1][index][0]
+        impl = calls.plan[index][0]
         actions = None
         try:
             if raised:
@@ -222,7 +226,7 @@ class Engine:
             value = None
         if value is not None:
             actions = self._checked(impl.plugin, hook, value, event.event_id)
-        return await self._dispatch_from(event, hook, guild, index + 1, actions)
+        return await self._dispatch_from(event, hook, calls.guild, calls.plan[index + 1:], actions)
 
     def _compile(self, hook: str, guild_id: int | None) -> Calls:
         """Build (and keep) the hook's generated calls for this community's current config (see bot._calls).
@@ -237,14 +241,15 @@ class Engine:
         calls = self._shared_calls.get((hook, id(guild)))
         if calls is None or calls.guild is not guild or calls.impls is not impls:
             calls = compile_calls(guild, impls, [ctx for _, _, ctx in plan], _scope)
-            calls.generation = generation
+            calls.generation, calls.plan = generation, plan
             self._shared_calls[(hook, id(guild))] = calls
         self._calls.setdefault(hook, {})[guild_id] = calls
         return calls
 
-    async def _dispatch_from(self, event: ev.Event, hook: str, guild: GuildConfig, start: int,
+    async def _dispatch_from(self, event: ev.Event, hook: str, guild: GuildConfig,
+                             entries: tuple[tuple[Impl, int, PluginContext], ...],
                              actions: list[Action] | None) -> list[ActionResult]:
-        """Call the hook's implementations from `start` on, one by one, then execute every action.
+        """Call the implementations of `entries` (the hook's plan, or its rest) one by one, then execute every action.
 
         The general path: traced or timed calls, keyword-argument hooks, and the rest of a round
         after the generated calls stopped at an implementation that returned something.
@@ -254,7 +259,7 @@ class Engine:
         direct = not caller.trace
         timings = caller.timings
         scope = None
-        for impl, shape, ctx in self._plan(hook)[1][start:]:
+        for impl, shape, ctx in entries:
             rules = plugins.get(impl.plugin)
             config = None
             if rules is not None:

@@ -183,3 +183,38 @@ async def test_communities_alike_share_their_calls():
         deleted = [(a.guild_id, a.kind) for a in h.executor.actions]
         assert deleted == [(h.guild_id, "delete_message"), (7001, "delete_message"), (7002, "delete_message")]
         assert [entry[2] for entry in log if entry[0] == "watcher"] == ["spam", "spam", "spam"]
+
+
+async def test_plugins_changing_mid_round_leave_the_round_as_it_began():
+    """The rest of a round calls the implementations the round began with, even when a plugin
+    registers another while its coroutine waits (the next event sees the new one)."""
+    calls: list[str] = []
+
+    class Tail:
+        @hookimpl
+        def pitchfree_message(self, event):
+            calls.append(f"tail:{event.message.content}")
+
+    class Newcomer:
+        @hookimpl
+        def pitchfree_message(self, event):
+            calls.append(f"newcomer:{event.message.content}")
+
+    class Head:
+        def __init__(self):
+            self.engine = None
+
+        @hookimpl
+        async def pitchfree_message(self, event):
+            calls.append(f"head:{event.message.content}")
+            if event.message.content == "first":
+                await asyncio.sleep(0)
+                register(self.engine.pm, "newcomer", Newcomer())
+                self.engine.caller.invalidate()
+
+    head = Head()
+    async with await Harness.create(plugins={"tail": Tail(), "head": head}) as h:
+        head.engine = h.engine
+        await h.send("first", author=h.member(1))
+        await h.send("second", author=h.member(1))
+    assert calls == ["head:first", "tail:first", "newcomer:second", "head:second", "tail:second"]
