@@ -169,6 +169,7 @@ class SelfPromotion:
 
     async def _score_invites(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext,
                              content: Content, hist: MemberHistory, edited: bool):
+        """`_score`'s rest for a message with invites: resolve them (a Discord lookup), then decide."""
         signals = list(content.signals)
         foreign = await self._foreign_invites(content.invites, msg.guild_id, config, ctx)
         if foreign and config.weights.invite > 0:

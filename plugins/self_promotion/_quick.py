@@ -101,7 +101,7 @@ class PlainCheck:
                 by_key.setdefault(_key_token(tokens, trail).encode(), set()).add(text.encode())
         self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
-        # one small stdlib regex per key: its phrases laid out as a character trie
+        # one small stdlib regex per key, starting with the key itself (`_keyed_pattern`)
         self.by_key = {key: re.compile(_keyed_pattern(key.decode(), {t.decode() for t in texts}).encode()).search
                        for key, texts in by_key.items()}
         self.needles = tuple(sorted(needles))
