@@ -116,20 +116,37 @@ class PitchfreeBot(commands.Bot):
 
     async def feed(self, event) -> None:
         """Dispatch one neutral event, tracking in-flight work for a clean shutdown."""
+        pending = self._submit(event)
+        if pending is not None:
+            await self._in_flight(event, pending)
+
+    def _submit(self, event):
+        """Hand an event to the engine: None when it is settled already (no coroutine, nothing in
+        flight: the usual message), else the engine's work left to await (see `_in_flight`)."""
         if event is None or not self.accepting:
-            return
+            return None
+        try:
+            return self.engine.handle(event)  # `dispatch`, without a coroutine for the usual event
+        except Exception:
+            self._log_failure(event)
+            return None
+
+    async def _in_flight(self, event, pending) -> None:
+        """Await the rest of an event's work, counted as in flight until it ends (see `shutdown`)."""
         self._inflight += 1
         try:
-            pending = self.engine.handle(event)  # `dispatch`, without a coroutine for the usual event
-            if pending is not None:
-                await pending
+            await pending
         except Exception:
-            log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
-                          getattr(event, "guild_id", "?"))
+            self._log_failure(event)
         finally:
             self._inflight -= 1
             if self._inflight == 0 and self._drained is not None:
                 self._drained.set()
+
+    @staticmethod
+    def _log_failure(event) -> None:
+        log.exception("dispatch failed for %s in guild %s", getattr(event, "event_id", "?"),
+                      getattr(event, "guild_id", "?"))
 
     def _visible_to(self, guild_id: int, channel_id: int, role_id: int | None) -> bool | None:
         """Whether a role (@everyone when None) may view a cached channel or thread; None when unknown.
@@ -165,7 +182,9 @@ class PitchfreeBot(commands.Bot):
         user = self._connection.user
         if user is not None and event is not None and event.message.author.id == user.id:
             return  # our own messages (the converted author's id: no property call)
-        await self.feed(event)
+        pending = self._submit(event)  # `feed`, without its coroutine for the usual message
+        if pending is not None:
+            await self._in_flight(event, pending)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if self.user is not None and payload.message.author.id == self.user.id:
