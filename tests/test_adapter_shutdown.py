@@ -91,3 +91,41 @@ async def test_shutdown_gives_up_waiting_after_the_drain_timeout(caplog):
     assert "1 event(s) still in flight" in caplog.text and engine.stopped_after == []
     engine.release.set()
     await task
+
+
+class SettlingEngine(SlowEngine):
+    """Settles even message ids at once (`handle` returns None, as the engine does for the usual
+    message), raises for `broken`, and leaves work to await for the rest."""
+
+    def __init__(self, broken: int | None = None) -> None:
+        super().__init__()
+        self.settled: list[int] = []
+        self.broken = broken
+
+    def handle(self, event):
+        message_id = event.message.message_id
+        if message_id == self.broken:
+            raise RuntimeError("engine exploded before any await")
+        if message_id % 2 == 0:
+            self.settled.append(message_id)
+            return None
+        return self.dispatch(event)
+
+
+async def test_a_settled_message_is_never_in_flight_and_a_synchronous_failure_is_logged(caplog):
+    messages = parsed_messages(4)
+    evens = [m for m in messages if m.id % 2 == 0]
+    odd = next(m for m in messages if m.id % 2)
+    engine = SettlingEngine(broken=evens[-1].id)
+    bot = PitchfreeBot(engine)
+    with caplog.at_level(logging.ERROR, logger="pitchfree.discord"):
+        for message in evens:
+            await bot.on_message(message)  # returns at once: nothing to await, nothing in flight
+    assert engine.settled == [m.id for m in evens[:-1]] and bot._inflight == 0
+    assert f"dispatch failed for message:{evens[-1].id}" in caplog.text
+    waiting = asyncio.create_task(bot.on_message(odd))
+    await asyncio.sleep(0)
+    assert bot._inflight == 1 and engine.started == [odd.id]
+    engine.release.set()
+    await waiting
+    assert bot._inflight == 0 and engine.finished == [odd.id]
