@@ -12,7 +12,7 @@ out alike.
 
 The function returns None when every implementation returned None (the usual case). At the
 first one that returns something, or raises, it stops and returns
-`(index, value, config, raised)`: the engine finishes that call (awaits a coroutine, checks
+`(index, value, raised)`: the engine finishes that call (awaits a coroutine, checks
 the actions, records a fault) and carries on with its general loop from the next
 implementation, so order and fault isolation are the loop's. A hook that cannot be unrolled
 returns `GENERAL` (index -1) at once: the general loop does everything.
@@ -27,8 +27,8 @@ from bot.config import GuildConfig
 from bot.context import PluginContext
 from bot.hookcaller import Impl
 
-Stop = tuple[int, Any, Any, bool]
-GENERAL: Stop = (-1, None, None, False)
+Stop = tuple[int, Any, bool]
+GENERAL: Stop = (-1, None, False)
 _ARGS = {1: "event", 2: "event, config", 3: "event, config, ctx", 4: "event, ctx"}
 
 
@@ -40,17 +40,16 @@ class Calls:
     engine's (implementation, argument shape, context) entries for them, in the same order.
     """
 
-    __slots__ = ("guild", "impls", "run", "generation", "plan")
+    __slots__ = ("guild", "impls", "plan", "run", "generation")
 
-    def __init__(self, guild: GuildConfig, impls: tuple[Impl, ...], run: Callable[[Any], Stop | None]) -> None:
-        self.guild, self.impls, self.run = guild, impls, run
-        self.generation = -1
-        self.plan: tuple = ()
+    def __init__(self, guild: GuildConfig, impls: tuple[Impl, ...], plan: tuple[tuple[Impl, int, PluginContext], ...],
+                 run: Callable[[Any], Stop | None], generation: int) -> None:
+        self.guild, self.impls, self.plan, self.run, self.generation = guild, impls, plan, run, generation
 
 
-def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[PluginContext],
-                  scope: Callable[[Any], tuple]) -> Calls:
-    """The unrolled calls of `impls` under `guild`'s rules.
+def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], plan: tuple[tuple[Impl, int, PluginContext], ...],
+                  scope: Callable[[Any], tuple], generation: int) -> Calls:
+    """The unrolled calls of the engine's `plan` for a hook (of `impls`) under `guild`'s rules.
 
     An implementation whose arguments are not one of the engine's positional shapes is called
     with keyword arguments by the general loop, so such a hook is not unrolled. The source
@@ -58,19 +57,19 @@ def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[Pl
     overrides, so communities alike share one compiled factory; each gets a closure over its
     own functions, configs and contexts.
     """
-    if any(impl.event_shape == 0 for impl in impls):
-        return Calls(guild, impls, _general)
+    if any(shape == 0 for _, shape, _ in plan):
+        return Calls(guild, impls, plan, _general, generation)
     layout, bound = [], {"_scope": scope}
-    for i, (impl, ctx) in enumerate(zip(impls, contexts, strict=True)):
+    for i, (impl, shape, ctx) in enumerate(plan):
         rules = guild.plugins.get(impl.plugin)
         if rules is not None and rules.overrides:
-            layout.append((impl.event_shape, "resolve"))
+            layout.append((shape, "resolve"))
             bound[f"r{i}"] = rules
         elif rules is None or rules.enabled:
-            layout.append((impl.event_shape, "call"))
+            layout.append((shape, "call"))
             bound[f"c{i}"] = rules.base if rules is not None else None
         else:
-            layout.append((impl.event_shape, "off"))
+            layout.append((shape, "off"))
             continue
         bound[f"f{i}"], bound[f"x{i}"] = impl.function, ctx
     key = tuple(layout)
@@ -79,7 +78,7 @@ def compile_calls(guild: GuildConfig, impls: tuple[Impl, ...], contexts: list[Pl
         if len(_factories) >= _MAX_FACTORIES:
             _factories.clear()
         factory = _factories[key] = _factory(key)
-    return Calls(guild, impls, factory(**bound))
+    return Calls(guild, impls, plan, factory(**bound), generation)
 
 
 _factories: dict[tuple[tuple[int, str], ...], Callable[..., Callable[[Any], Stop | None]]] = {}
@@ -108,9 +107,9 @@ def _factory(layout: tuple[tuple[int, str], ...]) -> Callable[..., Callable[[Any
         body += [f"{indent}try:",
                  f"{indent}    result = {call}",
                  f"{indent}except Exception as exc:",
-                 f"{indent}    return {i}, exc, c{i}, True",
+                 f"{indent}    return {i}, exc, True",
                  f"{indent}if result is not None:",
-                 f"{indent}    return {i}, result, c{i}, False"]
+                 f"{indent}    return {i}, result, False"]
     lines = [f"def make({', '.join(params)}):", "    def run(event):", *body, "        return None", "    return run"]
     names: dict[str, Any] = {}
     exec(compile("\n".join(lines), f"<pitchfree calls: {len(layout)} plugin(s)>", "exec"), names)

@@ -209,7 +209,7 @@ class Engine:
         The rest of the round uses the implementations the calls were built from, even if plugins
         change while a coroutine here waits.
         """
-        index, value, _, raised = stop
+        index, value, raised = stop
         if index < 0:
             return await self._dispatch_from(event, hook, calls.guild, calls.plan, None)
         caller = self.caller
@@ -240,8 +240,7 @@ class Engine:
             self._shared_generation = generation
         calls = self._shared_calls.get((hook, id(guild)))
         if calls is None or calls.guild is not guild or calls.impls is not impls:
-            calls = compile_calls(guild, impls, [ctx for _, _, ctx in plan], _scope)
-            calls.generation, calls.plan = generation, plan
+            calls = compile_calls(guild, impls, plan, _scope, generation)
             self._shared_calls[(hook, id(guild))] = calls
         self._calls.setdefault(hook, {})[guild_id] = calls
         return calls
