@@ -252,6 +252,32 @@ def test_the_pre_checks_verdicts_agree_with_the_prefilter(pieces, spaced):
     assert det.plain(text * 40) == (not _prefilter_matches(det, text * 40))  # long texts: literals first
 
 
+def test_a_phrases_key_word_without_its_neighbour_is_settled_by_the_pair_test():
+    """Chat holding a phrase's key word ("game" of "my game") is cleared by one set test of the
+    text's consecutive runs; the per-key regexes only run where such a pair occurs."""
+    det, check = _default_checks()
+
+    class Untouchable(dict):
+        def get(self, key, default=None):
+            raise AssertionError(f"the regex of {key!r} ran")
+
+    real = check.by_key
+    check.by_key = Untouchable(real)
+    try:
+        for text in ("anyone watching the game tonight?", "this channel is so helpful", "not sure i follow, sorry",
+                     "why does my container exit", "my affiliation with them ended", "game my"):
+            assert check.verdict(fold(text)) is True, text
+            assert not _prefilter_matches(det, text), text
+    finally:
+        check.by_key = real
+    for text in ("check out my channel", "come play my game!", "follow me on insta", "ask for my referral codes",
+                 "my affiliates", "free giveaway"):
+        assert check.verdict(fold(text)) is False and _prefilter_matches(det, text), text
+    # a pair alone is not a phrase: the key's regex decides ("look at" of "look at this")
+    assert check.verdict(fold("have a look at the docs")) is True
+    assert not _prefilter_matches(det, "have a look at the docs")
+
+
 def test_the_pre_check_stands_aside_for_admin_regexes():
     det = Detector(SelfPromotionConfig.model_validate({"regexes": [{"name": "price", "pattern": r"\d+\s*dollars"}]}))
     assert not det.plain("only 20 dollars")

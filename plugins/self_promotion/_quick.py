@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from plugins.self_promotion._normalize import TLD_PATTERN
 from plugins.self_promotion._phrases import parse_phrase, rarest
@@ -80,11 +81,14 @@ def certain_link_hint(s: str) -> bool:
 class PlainCheck:
     """Built from the phrase lists the prefilter holds; `verdict(s)` settles most folded texts without RE2."""
 
-    __slots__ = ("gate", "lasts", "by_key", "needles", "spelled_keys")
+    __slots__ = ("gate", "lasts", "pairs", "singles", "starts", "by_key", "needles", "spelled_keys")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
         lasts: set[bytes] = set()
         by_key: dict[bytes, set[bytes]] = {}  # phrase texts (single-spaced, space-padded runs) by key
+        pairs: set[tuple[bytes, bytes]] = set()  # two consecutive runs a keyed phrase needs
+        singles: set[bytes] = set()  # keys that are a whole phrase ("giveaway")
+        starts: set[str] = set()  # the last token of each "key word*" phrase
         needles: set[str] = set()
         spelled = [parse_phrase(p) for p in _SPELLED_DOTS]
         # Found as phrases, "dot com" and the like do not prove the link hint's `\sdot\s+com\b`
@@ -98,9 +102,20 @@ class PlainCheck:
             elif lead or (trail and len(tokens) == 1) or len(text) > _LONG_PHRASE:
                 needles.add(tokens[0])  # any phrase needs its first token somewhere in the text
             else:
-                by_key.setdefault(_key_token(tokens, trail).encode(), set()).add(text.encode())
+                key = _key_token(tokens, trail)
+                by_key.setdefault(key.encode(), set()).add(text.encode())
+                pair = _pair(tokens, trail, key)
+                if pair is not None:
+                    pairs.add(pair)
+                elif len(tokens) == 1:
+                    singles.add(key.encode())
+                else:  # "my affiliate*": the key, then a run starting with the last token
+                    starts.add(tokens[1])
         self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
+        self.pairs = frozenset(pairs)
+        self.singles = frozenset(singles)
+        self.starts = tuple(sorted(starts))
         # one small stdlib regex per key, starting with the key itself (`_keyed_pattern`)
         self.by_key = {key: re.compile(_keyed_pattern(key.decode(), {t.decode() for t in texts}).encode()).search
                        for key, texts in by_key.items()}
@@ -133,6 +148,14 @@ class PlainCheck:
             return True
         if not self.lasts.isdisjoint(words):
             return None
+        # Chat words that key a phrase ("game" for "my game") are common: most such texts lack
+        # every phrase's pair of consecutive runs, which one set test over the text's pairs shows.
+        if self.singles.isdisjoint(words) and self.pairs.isdisjoint(pairwise(words)):
+            for start in self.starts:  # "my affiliate*" needs a run starting with "affiliate"
+                if start in s:
+                    break
+            else:
+                return True
         # A phrase matches where its text occurs in the runs joined by single spaces (a trailing
         # `*` phrase's text has no closing space, so its last token may run on).
         joined = b" " + b" ".join(words) + b" "
@@ -150,6 +173,21 @@ class PlainCheck:
 def _key_token(tokens: tuple[str, ...], trail: bool) -> str:
     """The token a phrase is gated on: one it needs as a whole run, preferring uncommon and long ones."""
     return rarest(tokens[:-1] if trail else tokens)  # never empty: a lone `word*` is a needle
+
+
+def _pair(tokens: tuple[str, ...], trail: bool, key: str) -> tuple[bytes, bytes] | None:
+    """Two consecutive tokens, the key among them, that a phrase needs as whole runs; None if it has none.
+
+    The key's neighbour before it, else after it; a trailing-`*` last token only has to start a
+    run, so it is never part of the pair.
+    """
+    at = tokens.index(key)
+    whole = len(tokens) - 1 if trail else len(tokens)  # tokens compared whole
+    if at > 0:
+        return tokens[at - 1].encode(), key.encode()
+    if at + 1 < whole:
+        return key.encode(), tokens[at + 1].encode()
+    return None
 
 
 def _keyed_pattern(key: str, texts: set[str]) -> str:
