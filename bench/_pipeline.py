@@ -45,11 +45,14 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
                        between: Callable[[int, int], Awaitable[None] | None] | None = None,
                        chunk: int = 1000,
                        parse_each: Callable[[int], discord.Message] | None = None,
+                       source: Callable[[int], discord.Message] | None = None,
                        collector: bool = True) -> PipelineResult:
     """Run every message through the adapter's `on_message`, all built-in plugins and a file database.
 
     `between(start, end)`, when given, runs (untimed) before each chunk of messages
     `start:end`: the floor is measured there, alternating with the pipeline.
+    `source(i)`, when given, is message `i` as `between` left it (the floor's parse of the
+    chunk: see `FloorMeter.parsed_message`), instead of `messages[i]`.
     `parse_each(i)`, when given, parses message `i` right before it is handled, as the live
     bot's gateway does (it times itself; the pipeline's clock starts after it).
     `collector=False` pauses the garbage collector while the messages are handled (the per-plugin
@@ -101,6 +104,8 @@ async def run_pipeline(messages: list[discord.Message], *, per_plugin: bool, war
                     gc_before = pauses.seconds
                     msg = parse_each(i)
                     floor_gc_s += pauses.seconds - gc_before
+                elif source is not None:
+                    msg = source(i)
                 start = clock()
                 await on_message(msg)
                 elapsed = clock() - start

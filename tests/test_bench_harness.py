@@ -55,6 +55,33 @@ async def test_the_pipeline_runs_messages_through_the_adapters_handler_and_the_p
     assert set(result.per_plugin) == {"self_promotion", "helpful_answers", "engagement"}
 
 
+async def test_each_chunk_of_the_pipeline_handles_the_messages_the_floor_has_just_parsed():
+    corpus = make_corpus(260, seed=10)
+    frames = raw_frames(corpus)
+    _, parsed = measure_floor(corpus, frames)
+    meter = FloorMeter(corpus, frames)
+    handled: list[discord.Message] = []
+    original = PitchfreeBot.on_message
+
+    async def spy(self, message):
+        handled.append(message)
+        assert message is not parsed[len(handled) - 1]  # not the one parsed ahead of the run
+        assert len(meter.times) == min(-(-len(handled) // 100) * 100, 260)  # its chunk was just measured
+        assert message in meter.state._messages  # the floor's own parse, still in discord.py's cache
+        await original(self, message)
+
+    PitchfreeBot.on_message = spy
+    try:
+        result = await run_pipeline(parsed, per_plugin=False, warmup=0, between=meter.measure, chunk=100,
+                                    source=meter.parsed_message)
+    finally:
+        PitchfreeBot.on_message = original
+    assert [m.id for m in handled] == [int(p["id"]) for p in corpus.payloads]
+    assert len(result.per_message) == 260 and result.actions > 0
+    with pytest.raises(ValueError, match="more than the state keeps"):
+        await FloorMeter(corpus, frames * 5).measure(0, 1001)
+
+
 async def test_parse_each_times_discord_py_right_before_each_message_is_handled():
     corpus = make_corpus(300, seed=6)
     frames = raw_frames(corpus)
