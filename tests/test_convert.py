@@ -88,3 +88,20 @@ def test_member_fields_read_off_the_user_match_discord_py():
         expected = msg.author
         assert (author.id, author.display_name, author.is_bot) == (expected.id, expected.display_name, expected.bot)
     assert [created(m).message.author.display_name for m in parse(corpus, variants[:3])] == ["Nick", "Global", "name2"]
+
+
+def test_a_messages_time_matches_its_snowflake_in_any_order():
+    """The minute kept between messages gives the same datetime as `snowflake_time`, whatever the order."""
+    import random
+
+    from bot.discord_adapter._convert import message_time
+
+    rng = random.Random(11)
+    base = 1_100_000_000_000_000_000
+    ids = [(rng.randrange(0, 2**41) << 22) + rng.randrange(1 << 22) for _ in range(300)]  # 2015 to 2084
+    ids += [base + ((60_000 * k + edge) << 22) for k in range(3) for edge in (0, 59_999, 1_000, 999)]
+    ids += [0, 1 << 22, (2**63 - 1)]  # the epoch itself, its first millisecond, the last id Discord can issue
+    for message_id in ids + sorted(ids) + sorted(ids, reverse=True):
+        got = message_time(message_id)
+        assert got == snowflake_time(message_id) and got.tzinfo is not None, message_id
+        assert got.utcoffset().total_seconds() == 0

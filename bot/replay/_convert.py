@@ -27,6 +27,8 @@ _MAX_AT_SIGNS = 50  # bounded work on pathological content
 # this runs for every record of an export.
 _MESSAGE, _MessageTwin = ev.Message, builder_of(ev.Message)
 _CREATED, _CreatedTwin = ev.MessageCreated, builder_of(ev.MessageCreated)
+_fill_message, _fill_created = _MessageTwin.__init__, _CreatedTwin.__init__
+_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +203,8 @@ class Converter:
         if self.first_message_at is None or ts < self.first_message_at:
             self.first_message_at = ts
         message = self._message(info, ts, mid, raw, member)
-        event = _CreatedTwin(message)
+        event = _new(_CreatedTwin)
+        _fill_created(event, message)
         event.__class__ = _CREATED
         reactions = raw.get("reactions")
         if reactions:
@@ -273,8 +276,9 @@ class Converter:
             except (TypeError, ValueError):
                 edited_at = None
         # positional, in field order: the cheapest way to build the event (see bot/_frozen.py)
-        message = _MessageTwin(
-            info.guild_id, info.channel_id, mid, member, content, ts, info.parent_channel_id,
+        message = _new(_MessageTwin)
+        _fill_message(
+            message, info.guild_id, info.channel_id, mid, member, content, ts, info.parent_channel_id,
             info.category_id, info.is_thread, bool(forum), owner, mention_ids, role_ids,
             reply_id, reply_author, names, urls, edited_at, info.name if info.is_thread else None,
         )
