@@ -14,6 +14,7 @@ from bot.hookspecs import hookimpl
 from plugins.self_promotion import _commands, _feedback
 from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._ladder import build_actions
+from plugins.self_promotion._quick import MAX_CHARS
 from plugins.self_promotion._signals import Content, Detector, Signal, calls_to_action
 from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
@@ -119,7 +120,31 @@ class SelfPromotion:
         here without creating a coroutine; otherwise the coroutine that resolves invites or
         enforces the ladder is returned and the hook caller awaits it.
         """
-        return self._check(event.message, config, ctx, False)
+        # `_check` for a new message, inlined with `Detector.plain`'s usual case: this runs for every message
+        msg = event.message
+        author = msg.author
+        if author.is_bot:
+            return None
+        if config is None:
+            config = self._default
+        if config.exempt_roles and not author.role_ids.isdisjoint(config.exempt_roles):
+            return None
+        last_config, det = self._last
+        if last_config is not config:
+            det = self.detector(config)
+        if not msg.embed_urls:
+            text = msg.content
+            if len(text) <= MAX_CHARS and text.isascii():
+                folded = text.lower()
+                plain = det.verdict(folded)
+                if plain is None:
+                    plain = det.prefilter_rejects(folded)
+            else:
+                plain = det.plain(text)
+            if plain:
+                self.memory.queue_plain(msg.guild_id, author.id, det.history)
+                return None
+        return self._score(msg, config, ctx, det, False)
 
     @hookimpl
     async def pitchfree_message_edit(self, event: MessageEdited, config: Any, ctx: PluginContext):

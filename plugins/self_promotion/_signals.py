@@ -69,6 +69,11 @@ class Content:
 EMPTY = Content((), (), (), (), (), 0)
 
 
+def _undecided(folded: str) -> None:
+    """`Detector.verdict` without a cheap check: `plain` decides."""
+    return None
+
+
 def _re2_options(case_sensitive: bool = True):
     options = re2.Options()
     options.log_errors = False
@@ -111,6 +116,8 @@ class Detector:
         # GIL); admin regexes still need RE2, and the proof is written against RE2's semantics, so
         # neither case takes this shortcut.
         self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
+        # For a short ASCII text (lower-cased): True or False when that settles `plain`, else None.
+        self.verdict = self._verdict or _undecided
         self.history = config.context.promo_ratio_history
         c = config.context
         help_groups = {k: v for k, v in (("asking", c.help_phrases), ("problem", c.problem_phrases)) if v}
@@ -124,9 +131,10 @@ class Detector:
                 False if certain_link_hint(folded) else None)
             if verdict is not None:
                 return verdict
-        return self._prefilter_rejects(folded)
+        return self.prefilter_rejects(folded)
 
-    def _prefilter_rejects(self, folded: str) -> bool:
+    def prefilter_rejects(self, folded: str) -> bool:
+        """True when the RE2 prefilter finds nothing in a folded text (what the cheap checks could not settle)."""
         if self._prefilter_hit is not None:
             return not self._prefilter_hit(folded)
         return self._fallback.search(folded) is None
@@ -138,7 +146,7 @@ class Detector:
             verdict = self._verdict(folded)  # as in quick_reject, inlined for the hot path
             if verdict is not None:
                 return verdict
-            return self._prefilter_rejects(folded)
+            return self.prefilter_rejects(folded)
         return self.quick_reject(fold(text[:4000]))
 
     def content(self, text: str, embed_urls: tuple[str, ...] = (),
