@@ -39,6 +39,7 @@ HOOK_FOR_EVENT: dict[type, str] = {
 
 STORAGE_ALERT_INTERVAL_S = 600
 _CREATED = ev.MessageCreated
+_MESSAGE_HOOK = HOOK_FOR_EVENT[_CREATED]
 _SEEN_LIMIT = 50_000  # recent event ids remembered to drop gateway replays
 _NO_CALLS: dict = {}
 
@@ -104,7 +105,8 @@ class Engine:
         self._seen: set[int | str] = set()
         self._seen_before: set[int | str] = set()
         self._plans: dict[str, tuple[tuple[Impl, ...], tuple[tuple[Impl, int, PluginContext], ...]]] = {}
-        self._calls: dict[str, dict[int | None, Calls]] = {}  # per hook and community
+        self._message_calls: dict[int | None, Calls] = {}  # the new-message hook's, per community
+        self._calls: dict[str, dict[int | None, Calls]] = {_MESSAGE_HOOK: self._message_calls}  # per hook and community
         self._shared_calls: dict[tuple[str, int], Calls] = {}  # per hook and config object
         self._shared_generation = -1
         self._commands: list[tuple[str, CommandSpec]] | None = None
@@ -180,9 +182,11 @@ class Engine:
         # Other events' ids are strings, so the two kinds of key never collide.
         if type(event) is _CREATED:
             message = event.message
-            key, guild_id = message.message_id, message.guild_id
+            key, guild_id, hook, by_guild = message.message_id, message.guild_id, _MESSAGE_HOOK, self._message_calls
         else:
             key, guild_id = event.event_id, event.guild_id
+            hook = HOOK_FOR_EVENT[type(event)]
+            by_guild = self._calls.get(hook, _NO_CALLS)
         seen = self._seen
         if key in seen or key in self._seen_before:
             self.duplicates_dropped += 1
@@ -191,11 +195,10 @@ class Engine:
         if len(seen) >= _SEEN_LIMIT:
             self._seen_before, self._seen = seen, set()
         self.events_processed += 1
-        hook = HOOK_FOR_EVENT[type(event)]
         caller = self.caller
         if caller.trace or caller.timings is not None:
             return self._dispatch_from(event, hook, self.config.guild(guild_id), self._plan(hook)[1], None)
-        calls = self._calls.get(hook, _NO_CALLS).get(guild_id)
+        calls = by_guild.get(guild_id)
         if calls is None or calls.generation != self.config.generation or calls.impls is not caller._impls.get(hook):
             calls = self._compile(hook, guild_id)
         stop = calls.run(event)

@@ -104,7 +104,7 @@ async def _run(general: bool) -> tuple[list, list, dict]:
             await h.send(text, author=alice, channel_id=channel)
         actions = [(a.kind, a.plugin, a.channel_id, a.message_id) for a in h.executor.actions]
         faults = {name: fault.count for name, fault in h.engine.caller.faults.items()}
-        used = bool(h.engine._calls)
+        used = any(h.engine._calls.values())  # some community got generated calls
     assert used is not general  # each run took the path it is meant to test
     return log, actions, faults
 

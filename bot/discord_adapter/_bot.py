@@ -179,10 +179,18 @@ class PitchfreeBot(commands.Bot):
         if message.type is not _DEFAULT_TYPE and message.is_system():
             return  # "X joined"/"pinned a message" notices (an ordinary message skips the call)
         event = conv.created(message, self._cached_message)
+        if event is None or not self.accepting:
+            return
         user = self._connection.user
-        if user is not None and event is not None and event.message.author.id == user.id:
+        if user is not None and event.message.author.id == user.id:
             return  # our own messages (the converted author's id: no property call)
-        pending = self._submit(event)  # `feed`, without its coroutine for the usual message
+        # `feed` without its coroutine, and `_submit` inlined, for the usual message: this runs
+        # for every message, and most are settled at once (nothing in flight)
+        try:
+            pending = self.engine.handle(event)
+        except Exception:
+            self._log_failure(event)
+            return
         if pending is not None:
             await self._in_flight(event, pending)
 

@@ -77,8 +77,8 @@ class GratitudeDetector:
         self._precheck = re.compile(_trie_pattern(stems))  # finds the leftmost stem (detect's lookback)
         # The same yes/no, faster (`quick`); ASCII text can only hold ASCII stems, and a pattern
         # without the others is smaller and scans faster.
-        self._anchored = re.compile(_anchored_pattern(stems)).search
-        self._anchored_ascii = re.compile(_anchored_pattern(s for s in stems if s.isascii())).search
+        self.stem_search = re.compile(_anchored_pattern(stems)).search
+        self.stem_search_ascii = re.compile(_anchored_pattern(s for s in stems if s.isascii())).search
         groups = []
         refusals = [r for ls in sets for r in ls.refusals] + extra_guards
         if refusals:
@@ -117,7 +117,7 @@ class GratitudeDetector:
     def quick(self, text: str) -> bool:
         """The cheap precheck: False means the text certainly holds no gratitude cue (no stem in it)."""
         lowered = text[:MAX_CHARS].lower()
-        return (self._anchored_ascii if lowered.isascii() else self._anchored)(lowered) is not None
+        return (self.stem_search_ascii if lowered.isascii() else self.stem_search)(lowered) is not None
 
     def detect(self, text: str) -> GratitudeResult:
         """Classify one message's text."""
