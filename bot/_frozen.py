@@ -52,6 +52,7 @@ def builder_of(cls: type[T]) -> type:
     `obj = twin(*fields); obj.__class__ = cls` skips the Python-level `__new__` (about half of
     what building a small event costs). Cheaper still, `obj = object.__new__(twin)`, then
     `twin.__init__(obj, *fields)` called as a plain function (a class call goes through CPython's
-    slower `tp_init` path), then the class. Falls back to `cls` itself when it has no twin.
+    slower `tp_init` path) or each field assigned by name (the Discord adapter), then the class.
+    Falls back to `cls` itself when it has no twin.
     """
     return getattr(cls, "_twin", cls)

@@ -105,3 +105,22 @@ def test_a_messages_time_matches_its_snowflake_in_any_order():
         got = message_time(message_id)
         assert got == snowflake_time(message_id) and got.tzinfo is not None, message_id
         assert got.utcoffset().total_seconds() == 0
+
+
+def test_the_event_built_field_by_field_equals_one_built_the_ordinary_way():
+    """`created` fills the frozen events through their twins: same class, fields, equality and immutability."""
+    import dataclasses
+
+    import pytest
+
+    from bot import events as ev
+
+    corpus = make_corpus(60, seed=12)
+    for msg in parse(corpus, corpus.payloads):
+        event = created(msg)
+        assert type(event) is ev.MessageCreated and type(event.message) is ev.Message
+        fields = {f.name: getattr(event.message, f.name) for f in dataclasses.fields(ev.Message)}
+        again = ev.MessageCreated(ev.Message(**fields))
+        assert again == event and hash(again) == hash(event)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            event.message = again.message
