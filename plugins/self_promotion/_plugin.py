@@ -120,7 +120,8 @@ class SelfPromotion:
         here without creating a coroutine; otherwise the coroutine that resolves invites or
         enforces the ladder is returned and the hook caller awaits it.
         """
-        # `_check` for a new message, inlined with `Detector.plain`'s usual case: this runs for every message
+        # `_check_edit`'s steps for a new message, with `Detector.plain`'s usual case inlined: this runs
+        # for every message
         msg = event.message
         author = msg.author
         if author.is_bot:
@@ -152,11 +153,12 @@ class SelfPromotion:
         before = event.before
         if before is not None and before.content == event.after.content and before.embed_urls == event.after.embed_urls:
             return None
-        pending = self._check(event.after, config, ctx, True)
+        pending = self._check_edit(event.after, config, ctx)
         return None if pending is None else await pending
 
-    def _check(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext, edited: bool):
-        """None when the message is settled (bot, exempt, nothing in its text, below the threshold), else a coroutine."""
+    def _check_edit(self, msg: Message, config: SelfPromotionConfig | None, ctx: PluginContext):
+        """For an edited message: None when it is settled (bot, exempt, nothing in its text, below
+        the threshold), else a coroutine. A new message takes the same steps in `pitchfree_message`."""
         author = msg.author
         if author.is_bot:
             return None
@@ -168,12 +170,9 @@ class SelfPromotion:
         if last_config is not config:
             det = self.detector(config)
         if not msg.embed_urls and det.plain(msg.content):  # fast path: nothing link-like, no phrase
-            if edited:
-                self.memory.get(msg.guild_id, author.id, det.history)
-            else:
-                self.memory.queue_plain(msg.guild_id, author.id, det.history)
+            self.memory.get(msg.guild_id, author.id, det.history)
             return None
-        return self._score(msg, config, ctx, det, edited)
+        return self._score(msg, config, ctx, det, True)
 
     def _score(self, msg: Message, config: SelfPromotionConfig, ctx: PluginContext, det: Detector,
                edited: bool):
