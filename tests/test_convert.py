@@ -94,16 +94,18 @@ def test_a_messages_time_matches_its_snowflake_in_any_order():
     """The minute kept between messages gives the same datetime as `snowflake_time`, whatever the order."""
     import random
 
-    from bot.discord_adapter._convert import message_time
-
+    corpus = make_corpus(5, seed=11)
+    payload = corpus.payloads[0]
     rng = random.Random(11)
     base = 1_100_000_000_000_000_000
-    ids = [(rng.randrange(0, 2**41) << 22) + rng.randrange(1 << 22) for _ in range(300)]  # 2015 to 2084
+    ids = [(rng.randrange(0, 2**41) << 22) + rng.randrange(1 << 22) for _ in range(200)]  # 2015 to 2084
     ids += [base + ((60_000 * k + edge) << 22) for k in range(3) for edge in (0, 59_999, 1_000, 999)]
-    ids += [0, 1 << 22, (2**63 - 1)]  # the epoch itself, its first millisecond, the last id Discord can issue
-    for message_id in ids + sorted(ids) + sorted(ids, reverse=True):
-        got = message_time(message_id)
-        assert got == snowflake_time(message_id) and got.tzinfo is not None, message_id
+    ids += [1 << 22, (2**63 - 1)]  # the first millisecond after Discord's epoch, the last id it can issue
+    ordered = ids + sorted(ids) + sorted(ids, reverse=True)
+    messages = parse(corpus, [dict(payload, id=str(message_id)) for message_id in ordered])
+    for message_id, msg in zip(ordered, messages, strict=True):
+        got = created(msg).message.created_at
+        assert got == snowflake_time(message_id) == msg.created_at, message_id
         assert got.utcoffset().total_seconds() == 0
 
 

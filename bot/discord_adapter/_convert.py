@@ -92,16 +92,6 @@ _MILLIS = tuple(timedelta(milliseconds=ms) for ms in range(1000))
 _minute: list[tuple[int, datetime]] = [(0, datetime.fromtimestamp(0, UTC))]
 
 
-def message_time(message_id: int) -> datetime:
-    """When a message id was created (`bot.events.snowflake_time`, cheaper for ids in time order)."""
-    since_minute = (message_id >> 22) + _DISCORD_EPOCH_MS
-    minute, since_minute = divmod(since_minute, 60_000)
-    cached = _minute[0]
-    if cached[0] != minute:
-        cached = _minute[0] = (minute, _fromtimestamp(minute * 60, UTC))
-    return cached[1] + _SECONDS[since_minute // 1000] + _MILLIS[since_minute % 1000]
-
-
 def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
     """MESSAGE_CREATE -> MessageCreated (None outside guilds). `state_lookup(id)` finds cached reply targets.
 
@@ -135,7 +125,7 @@ def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None
     if not content.isascii():
         content = ev.valid_text(content)
     message_id = msg.id
-    # `message_time`, inlined
+    # the message's time: the minute's datetime (kept, see `_minute`) plus the seconds and milliseconds
     minute, since_minute = divmod((message_id >> 22) + _DISCORD_EPOCH_MS, 60_000)
     cached = _minute[0]
     if cached[0] != minute:
