@@ -95,8 +95,8 @@ _minute: list[tuple[int, datetime]] = [(0, datetime.fromtimestamp(0, UTC))]
 def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None:
     """MESSAGE_CREATE -> MessageCreated (None outside guilds). `state_lookup(id)` finds cached reply targets.
 
-    The message is built positionally (in `ev.Message` field order) and in this one call: this
-    runs for every gateway message.
+    The message is built field by field on its twin, in this one call: this runs for every
+    gateway message.
     """
     guild = msg.guild
     guild_id = guild.id if guild is not None else getattr(msg, "guild_id", None)
