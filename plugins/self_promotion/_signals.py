@@ -70,7 +70,7 @@ EMPTY = Content((), (), (), (), (), 0)
 
 
 def _undecided(folded: str) -> None:
-    """`Detector.verdict` without a cheap check: `plain` decides."""
+    """`Detector.verdict` without the cheap check (admin regexes, or no RE2): the prefilter decides."""
     return None
 
 
@@ -115,9 +115,9 @@ class Detector:
         # Settles most short texts without the RE2 call (which also lets another thread take the
         # GIL); admin regexes still need RE2, and the proof is written against RE2's semantics, so
         # neither case takes this shortcut.
-        self._verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else None
-        # For a short ASCII text (lower-cased): True or False when that settles `plain`, else None.
-        self.verdict = self._verdict or _undecided
+        # For a short folded text: True or False when that settles `plain`, else None (always None
+        # without the cheap check).
+        self.verdict = PlainCheck(groups.values()).verdict if re2 and not self.regexes else _undecided
         self.history = config.context.promo_ratio_history
         c = config.context
         help_groups = {k: v for k, v in (("asking", c.help_phrases), ("problem", c.problem_phrases)) if v}
@@ -125,12 +125,11 @@ class Detector:
 
     def quick_reject(self, folded: str) -> bool:
         """True when a folded text has nothing link-like and no phrase: the fast path."""
-        if self._verdict is not None:
-            # exact: True only where the prefilter cannot match, False where it must (see _quick)
-            verdict = self._verdict(folded) if len(folded) <= MAX_CHARS else (
-                False if certain_link_hint(folded) else None)
-            if verdict is not None:
-                return verdict
+        # exact: True only where the prefilter cannot match, False where it must (see _quick)
+        verdict = self.verdict(folded) if len(folded) <= MAX_CHARS else (
+            False if certain_link_hint(folded) else None)
+        if verdict is not None:
+            return verdict
         return self.prefilter_rejects(folded)
 
     def prefilter_rejects(self, folded: str) -> bool:
@@ -141,9 +140,9 @@ class Detector:
 
     def plain(self, text: str) -> bool:
         """True when `content(text)` (no embeds) is EMPTY: what an ordinary message costs."""
-        if len(text) <= MAX_CHARS and text.isascii() and self._verdict is not None:
+        if len(text) <= MAX_CHARS and text.isascii():
             folded = text.lower()  # what fold() does with ASCII text
-            verdict = self._verdict(folded)  # as in quick_reject, inlined for the hot path
+            verdict = self.verdict(folded)  # as in quick_reject, inlined for the hot path
             if verdict is not None:
                 return verdict
             return self.prefilter_rejects(folded)
