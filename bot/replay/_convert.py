@@ -27,7 +27,7 @@ _MAX_AT_SIGNS = 50  # bounded work on pathological content
 # this runs for every record of an export.
 _MESSAGE, _MessageTwin = ev.Message, builder_of(ev.Message)
 _CREATED, _CreatedTwin = ev.MessageCreated, builder_of(ev.MessageCreated)
-_fill_message, _fill_created = _MessageTwin.__init__, _CreatedTwin.__init__
+_fill_message = _MessageTwin.__init__
 _new = object.__new__
 
 
@@ -204,7 +204,7 @@ class Converter:
             self.first_message_at = ts
         message = self._message(info, ts, mid, raw, member)
         event = _new(_CreatedTwin)
-        _fill_created(event, message)
+        event.message = message  # its only field, as the Discord adapter sets it
         event.__class__ = _CREATED
         reactions = raw.get("reactions")
         if reactions:
