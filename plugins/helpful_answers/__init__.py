@@ -177,8 +177,8 @@ class HelpfulAnswers:
             return None
         last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
         detector = last[1] if last[0] is config else self.detector(config)
-        lowered = content[:QUICK_CHARS].lower()  # `detector.quick`, inlined: this runs for every message
-        if (detector.stem_search_ascii if lowered.isascii() else detector.stem_search)(lowered) is None:
+        # `detector.quick`, inlined: this runs for every message
+        if next(detector.stem_matches(content[:QUICK_CHARS].lower()), None) is None:
             return None
         result = detector.classify(content)
         if not result.is_gratitude or result.category not in config.credit_categories:
