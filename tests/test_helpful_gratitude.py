@@ -56,6 +56,11 @@ from plugins.helpful_answers import GratitudeDetector, detect_gratitude
     "legend 🙏",
     "lifesaver!",
     "ya funciona!",
+    # "cheers" right after the news, and "work like a charm" (no "works" in it)
+    "that worked, cheers <@123>",
+    "fixed it, cheers!",
+    "that was it, cheers",
+    "these steps work like a charm",
 ])
 def test_gratitude_is_detected(text: str) -> None:
     result = detect_gratitude(text)
@@ -68,6 +73,7 @@ def test_gratitude_is_detected(text: str) -> None:
     ("No thank you, I'm fine", "refusal"),
     ("thanks for nothing", "refusal"),
     ("ty for nothing", "refusal"),
+    ("cheers for nothing", "refusal"),
     ("thanks but no", "refusal"),
     ("gee thanks", "refusal"),
     ("thanks but it still fails", "still_failing"),

@@ -29,9 +29,11 @@ class LanguageSet:
     consolation_hints: tuple[str, ...] = ()  # substrings every `consolation` phrase holds
 
 
+# Thanks right after a success cue ("that was it, thanks", "that worked, cheers").
+_THANKS_NEXT = r",? th(?:anks?|ank|x|nx)\b| ty\b|,? cheers\b"
 # What may follow a success cue: its end, thanks, or a smiley; not "... for a while, but".
 # (Not "?": "so it's working now?" asks. Not "then"/"though": "fixed, then it broke again".)
-_DONE = (r"(?= ?[!.]|$| perfectly| like a charm|,? th(?:anks?|ank|x|nx)\b| ty\b| ?[:;=]-?[)d\]p3]| ?<3"
+_DONE = (r"(?= ?[!.]|$| perfectly| like a charm|" + _THANKS_NEXT + r"| ?[:;=]-?[)d\]p3]| ?<3"
          r"| ?[🎉🙏👍✅💯🔥😀😃😄😁😊🙂😎🥳❤♥☺💪🙌👌🤩😍🥰])")
 
 EN = LanguageSet(
@@ -72,9 +74,9 @@ EN = LanguageSet(
             r"did the trick|works? like a charm|worked like a charm|(?:problem|issue) (?:is )?(?:solved|fixed)" + _DONE,
             r"(?:it'?s|it is|its|everything'?s|everything is|all) (?:finally )?working (?:now|again|perfectly)" + _DONE,
             r"(?:got it|it'?s|it is) (?:finally )?(?:working|fixed)(?: now)?" + _DONE,
-            r"that was it(?= ?!|,? th(?:anks?|ank|x|nx)\b| ty\b)",
+            r"that was it(?= ?!|" + _THANKS_NEXT + ")",
             # a message opening with the news: "fixed!", "works now :)"
-            r"(?<![\s\S])(?:fixed|solved|works now|working now|it works)(?: it| now)?(?= ?!| ?[:;]-?[)d]|,? th(?:anks?|ank|x|nx)\b| ty\b)",
+            r"(?<![\s\S])(?:fixed|solved|works now|working now|it works)(?: it| now)?(?= ?!| ?[:;]-?[)d]|" + _THANKS_NEXT + ")",
         )),
         ("acknowledgement", (
             r"(?:you(?:'|’)?re|your|you are|ur|u r|yer|youre) (?:very |so |most |more than )?welcome",
@@ -84,7 +86,7 @@ EN = LanguageSet(
         r"no,? thanks?(?: you| u)?", r"no,? ty", r"nah,? thanks?", r"no thx",
         r"(?:i'?d|i would) rather not,? thanks?(?: you)?", r"thanks?,? but no(?: thanks?| thank you)?",
         r"thank(?:s| you)? me later", r"don'?t (?:need to )?thank me", r"no need to thank(?: me)?",
-        r"(?:thanks?|ty|thx) (?:for|4) (?:nothing|wasting|ruining|the downvote)s?", r"gee,? thanks?", r"thanks,? i hate it",
+        r"(?:thanks?|ty|thx|cheers) (?:for|4) (?:nothing|wasting|ruining|the downvote)s?", r"gee,? thanks?", r"thanks,? i hate it",
         r"thanks? obama", r"thank(?:s| you)?,? (?:ro)?bot", r"not thankful", r"not grateful", r"ungrateful",
     ),
     ironic=(r"(?<!\w)/s(?:arc(?:asm)?)?(?!\w)", r"yeah,? right", r"🙄", r"😒", r"🖕"),
@@ -102,7 +104,7 @@ EN = LanguageSet(
            "it working", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
            "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
            "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
-           "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
+           "a charm", "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
     advance_hints=("in advance", "beforehand", "ahead of time"),
     consolation=(
         r"(?:thanks?|thank (?:you|u)|ty|thx|appreciate (?:it|the (?:help|effort)))"
