@@ -381,3 +381,20 @@ def test_tracked_messages_drop_the_oldest_and_deleted_ones_free_their_place() ->
     post(9)
     assert list(conv.messages) == [4, 6, 7, 8, 9]
     assert [seen[0] for seen in conv.channels[100]] == [0, 1, 2, 3, 4, 6, 7, 8, 9]
+
+
+async def test_a_mid_word_ty_is_not_classified_and_a_thanks_still_credits(monkeypatch) -> None:
+    """The hook's precheck: "pretty" and "city" hold the stem "ty" but no word starting with it."""
+    from plugins.helpful_answers import GratitudeDetector
+
+    real = GratitudeDetector.classify
+    classified: list[str] = []
+    monkeypatch.setattr(GratitudeDetector, "classify", lambda self, text: classified.append(text) or real(self, text))
+    async with await harness() as h:
+        asker, helper = h.member(1), h.member(2)
+        await h.send("why does my bot not start?", asker)
+        await h.send("check your token", helper)
+        assert credits(await h.send("pretty sure that's the city's wifi", asker)) == []
+        assert classified == []
+        assert credits(await h.send("that was it, ty", asker)) == [(1, 2, "thanks", 1)]
+        assert classified == ["that was it, ty"]

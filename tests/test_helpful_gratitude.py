@@ -261,6 +261,39 @@ def test_fast_precheck_agrees_with_the_stem_trie() -> None:
     assert next(stem_automaton([])("thanks"), None) is None
     assert next(stem_automaton(["", ""])(""), None) is None
     detector = GratitudeDetector()
-    for text in ["THANKS", "Pretty sure", "no", "Спасибо", "merci", "😂", "K" * 3000 + "thx", "hero" + "\u212a",
+    for text in ["THANKS", "no", "Спасибо", "merci", "😂", "K" * 3000 + "thx", "hero" + "\u212a",
                  "x" * 2000 + "thanks", "\ud800 thanks"]:
         assert detector.quick(text) == (detector._precheck.search(text[:2000].lower()) is not None), text
+
+
+def test_word_stems_count_only_where_a_word_starts() -> None:
+    """"ty" sends a message to the detector only where a word starts with it: not "pretty" or "city"."""
+    import random
+    import re
+
+    from plugins.helpful_answers._gratitude import _EMOJI, _trie_pattern
+    from plugins.helpful_answers._phrases import LANGUAGES
+
+    detector = GratitudeDetector()
+    stems = [s for ls in LANGUAGES.values() for s in ls.stems] + list(_EMOJI)
+    word_stems = [s for ls in LANGUAGES.values() for s in ls.word_stems]
+    assert word_stems == ["ty"]
+    anywhere = re.compile(_trie_pattern(stems))
+    at_word_start = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, word_stems)) + ")")
+
+    def expected(text: str) -> bool:
+        lowered = text[:2000].lower()
+        return anywhere.search(lowered) is not None or at_word_start.search(lowered) is not None
+
+    for text in ["pretty sure", "empty", "city", "_ty", "9ty", "éty", "жty"]:
+        assert not detector.quick(text), text
+    for text in ["ty", "ty!", "ok ty", "(ty)", "pretty good, ty", "tysm", "<@1>ty", "👍ty", "pretty… ty", "\nty"]:
+        assert detector.quick(text), text
+    assert detector.quick("pretty thanks")  # another stem after a word stem inside a word
+    rng = random.Random(11)
+    alphabet = "ty ty ty abcé_9ж.,!(😀\n"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert detector.quick(text) == expected(text), text
+    # the hook agrees: a mid-word "ty" is not classified
+    assert not detector.detect("pretty sure it's fine").is_gratitude

@@ -177,8 +177,9 @@ class HelpfulAnswers:
             return None
         last = self._last_detector  # `self.detector(config)`, without the call for the usual hit
         detector = last[1] if last[0] is config else self.detector(config)
-        # `detector.quick`, inlined: this runs for every message
-        if next(detector.stem_matches(content[:QUICK_CHARS].lower()), None) is None:
+        # `detector.quick`: its cheap first half inlined, since this runs for every message
+        lowered = content[:QUICK_CHARS].lower()
+        if next(detector.stem_matches(lowered), None) is None or not detector.stem_found(lowered):
             return None
         result = detector.classify(content)
         if not result.is_gratitude or result.category not in config.credit_categories:

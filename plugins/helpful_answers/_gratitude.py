@@ -70,10 +70,12 @@ class GratitudeDetector:
         extra_phrases = [re.escape(p) for p in literal_phrases]
         extra_guards = [re.escape(p.strip().lower()) for p in extra_guards if p.strip()]
         stems = [s for ls in sets for s in ls.stems] + literal_phrases + list(_EMOJI)
-        self._precheck = re.compile(_trie_pattern(stems))  # finds the leftmost stem (detect's lookback)
-        # The same yes/no, faster (`quick`): `next(stem_matches(lowered), None)` is None exactly
-        # when no stem occurs in `lowered`
-        self.stem_matches = stem_automaton(stems)
+        word_stems = [s for ls in sets for s in ls.word_stems]
+        # finds the leftmost stem, a word stem anywhere (detect's lookback)
+        self._precheck = re.compile(_trie_pattern(stems + word_stems))
+        # `next(stem_matches(lowered), None)` is None exactly when no stem, and no word stem even
+        # inside a word, occurs in `lowered`: the cheap first half of `quick` (see `stem_found`)
+        self.stem_matches = stem_automaton(stems, word_stems)
         groups = []
         refusals = [r for ls in sets for r in ls.refusals] + extra_guards
         if refusals:
@@ -111,7 +113,17 @@ class GratitudeDetector:
 
     def quick(self, text: str) -> bool:
         """The cheap precheck: False means the text certainly holds no gratitude cue (no stem in it)."""
-        return next(self.stem_matches(text[:MAX_CHARS].lower()), None) is not None
+        return self.stem_found(text[:MAX_CHARS].lower())
+
+    def stem_found(self, lowered: str) -> bool:
+        """Whether a stem occurs in lowered text; a word stem only at the start or after a non-word character."""
+        for end, length in self.stem_matches(lowered):
+            if not length:
+                return True
+            before = end - length  # the character before the word stem
+            if before < 0 or not (lowered[before].isalnum() or lowered[before] == "_"):
+                return True
+        return False
 
     def detect(self, text: str) -> GratitudeResult:
         """Classify one message's text."""
@@ -210,8 +222,11 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(root) or "(?!)"
 
 
-def stem_automaton(words: Iterable[str]) -> Callable[[str], Iterator[object]]:
-    """`matches(text)`: an iterator over the occurrences of `words` in `text`, empty when none occurs.
+def stem_automaton(words: Iterable[str], word_stems: Iterable[str] = ()) -> Callable[[str], Iterator[tuple[int, int]]]:
+    """`matches(text)`: the occurrences of `words` and `word_stems` in `text`, empty when none occurs.
+
+    Each is `(end, length)`: the index of its last character, and the length of a word stem
+    (0 for the others, which count wherever they occur).
 
     One Aho-Corasick pass (pyahocorasick, in C) over the text, whatever the number of words: a
     stdlib regex alternation (the trie) tries its alternatives at nearly every position, and
@@ -219,8 +234,10 @@ def stem_automaton(words: Iterable[str]) -> Callable[[str], Iterator[object]]:
     machine instructions each), which made the precheck cost most on the longer messages.
     """
     automaton = ahocorasick.Automaton()
+    for word in dict.fromkeys(w for w in word_stems if w):
+        automaton.add_word(word, len(word))
     for word in dict.fromkeys(w for w in words if w):
-        automaton.add_word(word, None)
+        automaton.add_word(word, 0)  # a word that is also a word stem counts anywhere
     if not len(automaton):
         return lambda text: iter(())  # an empty automaton cannot be searched
     automaton.make_automaton()

@@ -2,7 +2,9 @@
 
 Every entry is a regex fragment matched on lowercased text between word boundaries (see
 `_gratitude.GratitudeDetector`); `stems` are plain lowercase substrings, at least one of which
-any cue contains (the fast precheck). Categories: `thanks` (direct thanks), `appreciation`
+any cue contains (the fast precheck), and `word_stems` the same for stems that count only where
+a word starts ("ty": the cues holding it start a word with it, and "pretty" or "city" must not
+send a message to the detector). Categories: `thanks` (direct thanks), `appreciation`
 ("appreciate it", "grateful"), `success` ("that worked!"), `relief` ("thank god", "thanks to
 the update ..."), `acknowledgement` ("you're welcome"), `advance` ("thanks in advance", said
 before anyone helped), `consolation` ("thanks anyway", said when it did not help). Only some
@@ -24,6 +26,7 @@ class LanguageSet:
     ironic: tuple[str, ...] = ()
     failures: tuple[str, ...] = ()
     stems: tuple[str, ...] = ()
+    word_stems: tuple[str, ...] = ()  # counted only after a non-word character (or at the start)
     advance_hints: tuple[str, ...] = ()  # substrings every `advance` phrase of the language holds
     consolation: tuple[str, ...] = ()  # "thanks anyway": gratitude, but said when it did not help
     consolation_hints: tuple[str, ...] = ()  # substrings every `consolation` phrase holds
@@ -101,10 +104,11 @@ EN = LanguageSet(
     ),
     # (every cue holds one: "works like a charm" has "works"; kept few, as `quick` runs on every message)
     stems=("thank", "thaa", "thx", "did it", "at was it", "working now", "working again", "working perfectly",
-           "it working", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "ty", "obliged", "cheers", "+rep",
+           "it working", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "obliged", "cheers", "+rep",
            "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
            "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
            "a charm", "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
+    word_stems=("ty",),
     advance_hints=("in advance", "beforehand", "ahead of time"),
     consolation=(
         r"(?:thanks?|thank (?:you|u)|ty|thx|appreciate (?:it|the (?:help|effort)))"
