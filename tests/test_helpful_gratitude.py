@@ -61,6 +61,12 @@ from plugins.helpful_answers import GratitudeDetector, detect_gratitude
     "fixed it, cheers!",
     "that was it, cheers",
     "these steps work like a charm",
+    # cues the precheck's stems used to miss (found by sampling every cue, below)
+    "it's working!",
+    "it’s finally working!",
+    "+1rep",
+    "grs!",
+    "ur the best",
 ])
 def test_gratitude_is_detected(text: str) -> None:
     result = detect_gratitude(text)
@@ -227,6 +233,12 @@ def test_precheck_rejects_plain_text() -> None:
     detector = GratitudeDetector()
     assert not detector.quick("can someone look at my stack trace")
     assert detector.quick("THANKS")
+    # stems as long as the cues allow: questions and greetings stop here
+    for text in ["Can someone explain how the retry policy works?", "what's the best way to cache this?",
+                 "welcome to the server!", "pretty sure the city's wifi is down"]:
+        assert not detector.quick(text), text
+    for text in ["you're welcome", "your welcome", "u r welcome", "you are more than welcome", "it works now"]:
+        assert detector.quick(text) and detect_gratitude(text).is_gratitude, text
 
 
 def test_hostile_input_is_bounded() -> None:
@@ -297,3 +309,32 @@ def test_word_stems_count_only_where_a_word_starts() -> None:
         assert detector.quick(text) == expected(text), text
     # the hook agrees: a mid-word "ty" is not classified
     assert not detector.detect("pretty sure it's fine").is_gratitude
+
+
+def test_every_cue_holds_a_precheck_stem() -> None:
+    """A cue the precheck's stems miss is never detected: sample every phrase and check `quick` says yes."""
+    import random
+    import re
+
+    from regex_samples import sample
+
+    from plugins.helpful_answers._phrases import LANGUAGES
+
+    detector = GratitudeDetector()
+    rng = random.Random(3)
+    missed: dict[str, str] = {}
+    checked = 0
+    for ls in LANGUAGES.values():
+        fragments = [f for _, group in ls.positives for f in group] + list(ls.consolation)
+        for fragment in fragments:
+            cue = re.compile(r"(?<!\w)(?:" + fragment + r")(?!\w)")
+            for _ in range(150):
+                text = sample(fragment, rng)
+                # phones type ’ where the phrases say ' (the detector's cleaning turns one into the other)
+                for variant in (text, f"ok {text} !", text + "!", text.replace("'", "’")):
+                    if cue.search(variant.lower().replace("’", "'")):
+                        checked += 1
+                        if not detector.quick(variant):
+                            missed.setdefault(fragment, variant)
+    assert checked > 20_000
+    assert not missed, missed

@@ -102,12 +102,16 @@ EN = LanguageSet(
         r"(?:the |that |this |a |an )?"
         r"(?:same |different |new |another |other )?(?:error|issue|problem|exception|crash)",
     ),
-    # (every cue holds one: "works like a charm" has "works"; kept few, as `quick` runs on every message)
+    # (every cue holds one: "works like a charm" has "a charm"; each is as long as the cues allow, so
+    # that questions such as "how does the retry policy work?" or a "welcome!" to a newcomer stop at
+    # the precheck; a test samples every cue and checks it holds a stem)
     stems=("thank", "thaa", "thx", "did it", "at was it", "working now", "working again", "working perfectly",
-           "it working", "thnx", "thanx", "thnk", "thks", "tks", "tnx", "obliged", "cheers", "+rep",
-           "+ rep", "+1 rep", "rep+", "rep +", "life saver", "lifesaver", "legend", "hero", "saved", "the best",
-           "owe you", "owe ya", "owe u", "apprec", "grateful", "thankful", "gratitude", "worked", "works",
-           "a charm", "trick", "fixed", "solved", "welcome", "u rock", "ya rock"),
+           "it working", "s working", "finally working", "thnx", "thanx", "thnk", "thks", "tks", "tnx",
+           "obliged", "cheers", "+rep", "+ rep", "1rep", "1 rep", "rep+", "rep +", "life saver", "lifesaver",
+           "legend", "hero", "saved", "re the best", "ur the best", "owe you", "owe ya", "owe u", "apprec",
+           "grateful", "thankful", "gratitude", "worked", "works now", "works perf", "it works", "a charm",
+           "trick", "fixed", "solved", "r welcome", "re welcome", "very welcome", "so welcome", "most welcome",
+           "than welcome", "u rock", "ya rock"),
     word_stems=("ty",),
     advance_hints=("in advance", "beforehand", "ahead of time"),
     consolation=(
@@ -132,7 +136,7 @@ ES = LanguageSet(
     ),
     refusals=(r"no,? gracias", r"gracias por nada"),
     failures=(r"(?:sigue|todav[ií]a|a[uú]n) (?:sin funcionar|no funciona|falla)", r"no funcion(?:a|ó|o)"),
-    stems=("graci", "grax", "grcs", "agrade", "funcion", "solucion", "de nada", "no hay de", "con gusto"),
+    stems=("graci", "grax", "grcs", "grs", "agrade", "funcion", "solucion", "de nada", "no hay de", "con gusto"),
     advance_hints=("de antemano", "por adelantado"),
     consolation=(r"(?:gracias|grax) (?:igual|igualmente|de todos modos|de todas formas)",),
     consolation_hints=("igual", "de todos", "de todas"),
@@ -209,7 +213,7 @@ RU = LanguageSet(
     refusals=(r"нет,? спасибо", r"спасибо за ничего"),
     failures=(r"(?:всё ещё|все еще|всё равно|все равно|по-прежнему)?\s*не (?:работает|помогло|заработало)",),
     stems=("спасиб", "пасиб", "спс", "сенкс", "благодар", "мерси", "работа", "помогло", "не за что",
-           "обращай"),
+           "обращай", "слава бог"),
     advance_hints=("заранее",),
     consolation=(r"(?:всё|все) равно спасибо|спасибо (?:всё|все) равно",),
     consolation_hints=("равно",),
