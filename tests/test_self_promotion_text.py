@@ -278,6 +278,28 @@ def test_a_phrases_key_word_without_its_neighbour_is_settled_by_the_pair_test():
     assert not _prefilter_matches(det, "have a look at the docs")
 
 
+def test_key_word_star_phrases_are_looked_for_only_with_their_key():
+    """"my affiliate*" needs the run "my": without it, the last tokens of such phrases are not searched."""
+    det, check = _default_checks()
+
+    class Unsearchable(tuple):
+        def __iter__(self):
+            raise AssertionError("the starts of 'key word*' phrases were searched")
+
+    real = check.starts
+    assert check.start_keys == {b"my"} and "affiliate" in real
+    check.starts = Unsearchable(real)
+    try:
+        for text in ("anyone watching the game tonight?", "this channel is so helpful", "an affiliate program",
+                     "the referral works"):
+            assert check.verdict(fold(text)) is True, text
+            assert not _prefilter_matches(det, text), text
+    finally:
+        check.starts = real
+    assert check.verdict(fold("here is my referral")) is False and _prefilter_matches(det, "here is my referral")
+    assert check.verdict(fold("my referrals")) is False
+
+
 def test_the_pre_check_stands_aside_for_admin_regexes():
     det = Detector(SelfPromotionConfig.model_validate({"regexes": [{"name": "price", "pattern": r"\d+\s*dollars"}]}))
     assert not det.plain("only 20 dollars")

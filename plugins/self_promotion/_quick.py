@@ -81,7 +81,7 @@ def certain_link_hint(s: str) -> bool:
 class PlainCheck:
     """Built from the phrase lists the prefilter holds; `verdict(s)` settles most folded texts without RE2."""
 
-    __slots__ = ("gate", "lasts", "pairs", "singles", "starts", "by_key", "needles", "spelled_keys")
+    __slots__ = ("gate", "lasts", "pairs", "singles", "starts", "start_keys", "by_key", "needles", "spelled_keys")
 
     def __init__(self, phrase_lists: Iterable[Iterable[str]]) -> None:
         lasts: set[bytes] = set()
@@ -89,6 +89,7 @@ class PlainCheck:
         pairs: set[tuple[bytes, bytes]] = set()  # two consecutive runs a keyed phrase needs
         singles: set[bytes] = set()  # keys that are a whole phrase ("giveaway")
         starts: set[str] = set()  # the last token of each "key word*" phrase
+        start_keys: set[bytes] = set()  # and its key ("my" of "my affiliate*")
         needles: set[str] = set()
         spelled = [parse_phrase(p) for p in _SPELLED_DOTS]
         # Found as phrases, "dot com" and the like do not prove the link hint's `\sdot\s+com\b`
@@ -111,11 +112,13 @@ class PlainCheck:
                     singles.add(key.encode())
                 else:  # "my affiliate*": the key, then a run starting with the last token
                     starts.add(tokens[1])
+                    start_keys.add(key.encode())
         self.gate = frozenset(by_key.keys() | lasts)  # no run in here: no phrase can match
         self.lasts = frozenset(lasts)
         self.pairs = frozenset(pairs)
         self.singles = frozenset(singles)
         self.starts = tuple(sorted(starts))
+        self.start_keys = frozenset(start_keys)
         # one small stdlib regex per key, starting with the key itself (`_keyed_pattern`)
         self.by_key = {key: re.compile(_keyed_pattern(key.decode(), {t.decode() for t in texts}).encode()).search
                        for key, texts in by_key.items()}
@@ -151,7 +154,9 @@ class PlainCheck:
         # Chat words that key a phrase ("game" for "my game") are common: most such texts lack
         # every phrase's pair of consecutive runs, which one set test over the text's pairs shows.
         if self.singles.isdisjoint(words) and self.pairs.isdisjoint(pairwise(words)):
-            for start in self.starts:  # "my affiliate*" needs a run starting with "affiliate"
+            if self.start_keys.isdisjoint(words):
+                return True
+            for start in self.starts:  # "my affiliate*" needs the run "my" and a run starting with "affiliate"
                 if start in s:
                     break
             else:
