@@ -129,3 +129,25 @@ async def test_a_settled_message_is_never_in_flight_and_a_synchronous_failure_is
     engine.release.set()
     await waiting
     assert bot._inflight == 0 and engine.finished == [odd.id]
+
+
+async def test_system_notices_are_dropped_and_replies_and_chat_are_handled():
+    """`on_message` skips discord.py's `is_system()` messages; its shortcut for chat and replies changes nothing."""
+    corpus = make_corpus(30, seed=11)
+    parsed: list = []
+    state = make_state(corpus, parsed)
+    kinds = {0: "default", 19: "reply", 6: "pins_add", 7: "new_member", 20: "chat_input_command"}
+    for i, kind in enumerate(kinds):
+        payload = dict(corpus.payloads[i], type=kind)
+        if kind != 19:
+            payload.pop("message_reference", None)
+            payload.pop("referenced_message", None)
+        state.parse_message_create(payload)
+    engine = SlowEngine()
+    engine.handle = lambda event: engine.started.append(event.message.message_id)  # settled at once
+    bot = PitchfreeBot(engine)
+    for message in parsed:
+        await bot.on_message(message)
+    handled = [m.id for m in parsed if not m.is_system()]
+    assert [m.type.name for m in parsed if m.id in handled] == ["default", "reply", "chat_input_command"]
+    assert engine.started == handled

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pitchfree.discord")
 _DEFAULT_TYPE = discord.MessageType.default
+_REPLY_TYPE = discord.MessageType.reply  # the other usual type: neither is a system message
 
 
 def intents() -> discord.Intents:
@@ -176,8 +177,9 @@ class PitchfreeBot(commands.Bot):
         return msg.author.id if msg is not None else None
 
     async def on_message(self, message: discord.Message) -> None:
-        if message.type is not _DEFAULT_TYPE and message.is_system():
-            return  # "X joined"/"pinned a message" notices (an ordinary message skips the call)
+        kind = message.type
+        if kind is not _DEFAULT_TYPE and kind is not _REPLY_TYPE and message.is_system():
+            return  # "X joined"/"pinned a message" notices (ordinary messages and replies skip the call)
         event = conv.created(message, self._cached_message)
         if event is None or not self.accepting:
             return
