@@ -67,3 +67,11 @@ def test_the_twin_builder_makes_the_same_frozen_event():
     with pytest.raises(dataclasses.FrozenInstanceError):
         twin.message = message
     assert pickle.loads(pickle.dumps(twin)) == twin
+    # a slot-less subclass storing through object's __setattr__: the cheap class switch (bot/_frozen.py)
+    for cls in (Message, MessageCreated, Member):
+        twin_cls = builder_of(cls)
+        assert twin_cls.__bases__ == (cls,) and twin_cls.__slots__ == () and twin_cls.__setattr__ is object.__setattr__
+    built = object.__new__(builder_of(Message))
+    builder_of(Message).__init__(built, **{f.name: getattr(message, f.name) for f in dataclasses.fields(Message)})
+    built.__class__ = Message
+    assert built == message and type(built) is Message
