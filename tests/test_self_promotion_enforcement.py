@@ -253,20 +253,38 @@ async def test_strikes_are_counted_in_memory_read_once_after_a_restart_and_never
 
 
 def test_queued_plain_messages_are_counted_before_any_read():
-    from plugins.self_promotion._state import _QUEUE_LIMIT, Memory
+    from plugins.self_promotion._state import QUEUE_LIMIT, Memory
 
     memory = Memory()
     for _ in range(3):
         memory.queue_plain(1, 10, 20)
     memory.queue_plain(1, 11, 20)
-    assert memory._queued  # not counted yet
+    assert memory.queued  # not counted yet
     hist = memory.get(1, 10, 20)  # a read settles the queue first
-    assert (hist.seen, hist.plain, hist.count) == (3, 3, 3) and not memory._queued
+    assert (hist.seen, hist.plain, hist.count) == (3, 3, 3) and not memory.queued
     memory.queue_plain(1, 11, 20)
     assert sorted(memory.take_dirty()) == [(1, 10, 3, 3), (1, 11, 2, 2)]
-    for _ in range(_QUEUE_LIMIT):
+    for _ in range(QUEUE_LIMIT):
         memory.queue_plain(1, 12, 20)
-    assert not memory._queued and memory.peek(1, 12).seen == _QUEUE_LIMIT  # a full queue settles itself
+    assert not memory.queued and memory.peek(1, 12).seen == QUEUE_LIMIT  # a full queue settles itself
+
+
+async def test_the_hook_queues_plain_messages_and_a_full_queue_settles():
+    """The hook appends to the memory's queue itself (queue_plain inlined); the list stays the same object."""
+    from plugins.self_promotion._state import QUEUE_LIMIT
+
+    async with await harness() as h:
+        plugin = h.engine.pm.get_plugin("self_promotion")
+        queue = plugin.memory.queued
+        member = h.member(7, days_in_server=100)
+        for i in range(QUEUE_LIMIT - 1):
+            await h.send(f"just chatting, round {i}", author=member)
+        assert len(queue) == QUEUE_LIMIT - 1 and plugin.memory.queued is queue
+        await h.send("one more", author=member)
+        assert not queue and plugin.memory.queued is queue  # a full queue settled in place
+        assert plugin.memory.peek(h.guild_id, member.id).seen == QUEUE_LIMIT
+        await h.send("and after", author=member)
+        assert len(queue) == 1 and plugin.memory.peek(h.guild_id, member.id).seen == QUEUE_LIMIT + 1
 
 
 async def test_a_link_below_the_threshold_is_settled_without_a_coroutine():

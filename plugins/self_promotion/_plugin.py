@@ -16,7 +16,7 @@ from plugins.self_promotion._config import SelfPromotionConfig
 from plugins.self_promotion._ladder import build_actions
 from plugins.self_promotion._quick import MAX_CHARS
 from plugins.self_promotion._signals import Content, Detector, Signal, calls_to_action
-from plugins.self_promotion._state import PERSIST_CAP, MemberHistory, Memory
+from plugins.self_promotion._state import PERSIST_CAP, QUEUE_LIMIT, MemberHistory, Memory
 from plugins.self_promotion._store import MIGRATIONS, SAVE_MEMBER, PromoStore
 from plugins.self_promotion._tenure import below_gate, established, recently_joined
 
@@ -32,6 +32,7 @@ class SelfPromotion:
         self.ctx: PluginContext | None = None
         self.store: PromoStore | None = None
         self.memory = Memory()
+        self._plain_queue = self.memory.queued  # the hot path's `queue_plain`, inlined
         self._detectors: dict[int, tuple[SelfPromotionConfig, Detector]] = {}
         self._default = SelfPromotionConfig()
         self._last: tuple[SelfPromotionConfig | None, Detector | None] = (None, None)  # last detector() answer
@@ -142,8 +143,11 @@ class SelfPromotion:
                     plain = det.prefilter_rejects(folded)
             else:
                 plain = det.plain(text)
-            if plain:
-                self.memory.queue_plain(msg.guild_id, author.id, det.history)
+            if plain:  # `memory.queue_plain`, inlined
+                queued = self._plain_queue
+                queued.append((msg.guild_id, author.id, det.history))
+                if len(queued) >= QUEUE_LIMIT:
+                    self.memory.settle()
                 return None
         return self._score(msg, config, ctx, det, False)
 

@@ -66,7 +66,7 @@ class MemberHistory:
         return sum(1 for when in self.promo_posts or () if at - when < window)
 
 
-_QUEUE_LIMIT = 256
+QUEUE_LIMIT = 256  # queued plain messages counted at once
 
 
 class Memory:
@@ -75,29 +75,31 @@ class Memory:
     def __init__(self) -> None:
         self._members: OrderedDict[tuple[int, int], MemberHistory] = OrderedDict()
         self.dirty: set[tuple[int, int]] = set()  # counts changed since the last save
-        # plain messages not counted yet: nothing reads the counts until a message needs scoring
-        self._queued: list[tuple[int, int, int]] = []
+        # plain messages not counted yet: nothing reads the counts until a message needs scoring.
+        # The same list for the Memory's life: the plugin's hot path appends to it directly.
+        self.queued: list[tuple[int, int, int]] = []
 
     def queue_plain(self, guild_id: int, user_id: int, history: int) -> None:
         """`add_plain`, deferred: queued plain messages are counted in blocks (every read settles first)."""
-        queued = self._queued
+        queued = self.queued
         queued.append((guild_id, user_id, history))
-        if len(queued) >= _QUEUE_LIMIT:
+        if len(queued) >= QUEUE_LIMIT:
             self.settle()
 
     def settle(self) -> None:
         """Count every queued plain message, in order."""
-        queued = self._queued
+        queued = self.queued
         if not queued:
             return
-        self._queued = []
+        block = queued[:]
+        queued.clear()  # before counting: a read while counting must not settle the same block again
         add_plain = self.add_plain
-        for guild_id, user_id, history in queued:
+        for guild_id, user_id, history in block:
             add_plain(guild_id, user_id, history)
 
     def get(self, guild_id: int, user_id: int, history: int) -> MemberHistory:
         """The member's history, created empty on first sight."""
-        if self._queued:
+        if self.queued:
             self.settle()
         key = (guild_id, user_id)
         found = self._members.get(key)
@@ -155,6 +157,6 @@ class Memory:
 
     def clear(self) -> None:
         """Forget everything."""
-        self._queued.clear()
+        self.queued.clear()
         self._members.clear()
         self.dirty.clear()
