@@ -256,21 +256,18 @@ def test_queued_plain_messages_are_counted_before_any_read():
     from plugins.self_promotion._state import QUEUE_LIMIT, Memory
 
     memory = Memory()
-    for _ in range(3):
-        memory.queue_plain(1, 10, 20)
-    memory.queue_plain(1, 11, 20)
-    assert memory.queued  # not counted yet
+    queue = memory.queued
+    queue.extend([(1, 10, 20)] * 3 + [(1, 11, 20)])
     hist = memory.get(1, 10, 20)  # a read settles the queue first
-    assert (hist.seen, hist.plain, hist.count) == (3, 3, 3) and not memory.queued
-    memory.queue_plain(1, 11, 20)
+    assert (hist.seen, hist.plain, hist.count) == (3, 3, 3) and not queue and memory.queued is queue
+    queue.append((1, 11, 20))
     assert sorted(memory.take_dirty()) == [(1, 10, 3, 3), (1, 11, 2, 2)]
-    for _ in range(QUEUE_LIMIT):
-        memory.queue_plain(1, 12, 20)
-    assert not memory.queued and memory.peek(1, 12).seen == QUEUE_LIMIT  # a full queue settles itself
+    queue.extend([(1, 12, 20)] * QUEUE_LIMIT)
+    assert memory.peek(1, 12).seen == QUEUE_LIMIT and not queue  # peek settles too
 
 
 async def test_the_hook_queues_plain_messages_and_a_full_queue_settles():
-    """The hook appends to the memory's queue itself (queue_plain inlined); the list stays the same object."""
+    """The hook appends plain messages to the memory's queue; a full queue is settled in place."""
     from plugins.self_promotion._state import QUEUE_LIMIT
 
     async with await harness() as h:

@@ -32,7 +32,7 @@ class SelfPromotion:
         self.ctx: PluginContext | None = None
         self.store: PromoStore | None = None
         self.memory = Memory()
-        self._plain_queue = self.memory.queued  # the hot path's `queue_plain`, inlined
+        self._plain_queue = self.memory.queued  # plain messages waiting to be counted
         self._detectors: dict[int, tuple[SelfPromotionConfig, Detector]] = {}
         self._default = SelfPromotionConfig()
         self._last: tuple[SelfPromotionConfig | None, Detector | None] = (None, None)  # last detector() answer
@@ -143,7 +143,7 @@ class SelfPromotion:
                     plain = det.prefilter_rejects(folded)
             else:
                 plain = det.plain(text)
-            if plain:  # `memory.queue_plain`, inlined
+            if plain:  # counted later, in blocks (Memory.queued)
                 queued = self._plain_queue
                 queued.append((msg.guild_id, author.id, det.history))
                 if len(queued) >= QUEUE_LIMIT:

@@ -75,16 +75,10 @@ class Memory:
     def __init__(self) -> None:
         self._members: OrderedDict[tuple[int, int], MemberHistory] = OrderedDict()
         self.dirty: set[tuple[int, int]] = set()  # counts changed since the last save
-        # plain messages not counted yet: nothing reads the counts until a message needs scoring.
-        # The same list for the Memory's life: the plugin's hot path appends to it directly.
+        # `add_plain`, deferred: plain messages not counted yet, as (guild, member, history). The
+        # plugin's message hook appends to this list (one list for the Memory's life) and settles
+        # it when it holds QUEUE_LIMIT; every read settles it first.
         self.queued: list[tuple[int, int, int]] = []
-
-    def queue_plain(self, guild_id: int, user_id: int, history: int) -> None:
-        """`add_plain`, deferred: queued plain messages are counted in blocks (every read settles first)."""
-        queued = self.queued
-        queued.append((guild_id, user_id, history))
-        if len(queued) >= QUEUE_LIMIT:
-            self.settle()
 
     def settle(self) -> None:
         """Count every queued plain message, in order."""
