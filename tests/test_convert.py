@@ -35,7 +35,7 @@ def test_message_fields_survive_conversion():
     assert event.at == m.created_at and event.guild_id == m.guild_id
 
 
-def test_cached_member_is_rebuilt_when_roles_or_name_change():
+def test_cached_member_is_rebuilt_when_roles_name_or_join_date_change():
     corpus = make_corpus(50, seed=4)
     first = corpus.payloads[0]
     second = copy.deepcopy(first)
@@ -45,10 +45,14 @@ def test_cached_member_is_rebuilt_when_roles_or_name_change():
     third = copy.deepcopy(second)
     third["id"] = str(int(first["id"]) + 2)
     third["member"]["nick"] = "Renamed"
+    fourth = copy.deepcopy(third)  # left and joined again
+    fourth["id"] = str(int(first["id"]) + 3)
+    fourth["member"]["joined_at"] = "2026-03-01T12:00:00+00:00"
     # convert each message as it arrives, as the adapter does
-    a, b, c = (created(parse(corpus, [p])[0]).message.author for p in (first, second, third))
+    a, b, c, d = (created(parse(corpus, [p])[0]).message.author for p in (first, second, third, fourth))
     assert b.role_ids == frozenset({new_role}) and a.role_ids != b.role_ids
     assert c.display_name == "Renamed" and c.role_ids == b.role_ids
+    assert d.joined_at != c.joined_at and d.joined_at.isoformat() == "2026-03-01T12:00:00+00:00"
     again = created(parse(corpus, [first])[0]).message.author
     assert again == a
 

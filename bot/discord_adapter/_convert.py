@@ -136,7 +136,16 @@ def created(msg: discord.Message, state_lookup=None) -> ev.MessageCreated | None
     message.guild_id = guild_id
     message.channel_id = channel.id
     message.message_id = message_id
-    message.author = member_of(msg.author)
+    author = msg.author
+    if type(author) is _Member:  # `member_of`'s cache hit without the call
+        account = author._user
+        known = _members.get(account.id)
+        if (known is None or known[1] != (author.nick or account.global_name or account.name)
+                or known[2] != author.joined_at or known[0] != author._roles):
+            known = None
+    else:
+        known = None
+    message.author = known[3] if known is not None else member_of(author)
     message.content = content
     message.created_at = cached[1] + _SECONDS[since_minute // 1000] + _MILLIS[since_minute % 1000]
     message.parent_channel_id = parent_id
